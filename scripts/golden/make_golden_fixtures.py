@@ -1,0 +1,170 @@
+#!/usr/bin/env python3
+"""Reference numbers for wgan's golden tests, computed by PyTorch exactly as the WGAN paper's
+reference implementation (martinarjovsky/WassersteinGAN, main.py and models/dcgan.py) does.
+
+Builds a small DCGAN pair (16x16x3, nz 8, ngf = ndf = 4, one extra layer) in float64 from fixed
+seeded weights, then runs the reference's training steps on fixed inputs:
+critic, critic (short real batch), generator, critic, generator.
+It records the starting parameters, the inputs, every step's losses and the parameters after the
+first critic step and at the end, named the way wgan's DL4J graphs name them (Dcgan.java).
+
+Usage (Debian: apt-get install python3-torch):
+    /usr/bin/python3 scripts/golden/make_golden_fixtures.py
+writes src/test/resources/golden/wgan-steps-rmsprop.json and wgan-steps-adam.json.
+"""
+import json
+import os
+
+import torch
+import torch.nn as nn
+
+IMAGE_SIZE, CHANNELS, NZ, NGF, NDF, EXTRA_LAYERS = 16, 3, 8, 4, 4, 1
+BATCH, SHORT_BATCH, CLIP, LR = 4, 3, 0.01, 1e-3
+OUT_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
+                       "src", "test", "resources", "golden")
+
+
+def generator():
+    """DCGAN_G of the reference; returns (module, DL4J names of its conv and BatchNorm layers)."""
+    layers, names = [], []
+    cngf, tisize = NGF // 2, 4
+    while tisize != IMAGE_SIZE:
+        cngf, tisize = cngf * 2, tisize * 2
+    layers += [nn.ConvTranspose2d(NZ, cngf, 4, 1, 0, bias=False), nn.BatchNorm2d(cngf), nn.ReLU(True)]
+    names += ["g0", "g0_bn"]
+    csize, index = 4, 1
+    while csize < IMAGE_SIZE // 2:
+        layers += [nn.ConvTranspose2d(cngf, cngf // 2, 4, 2, 1, bias=False), nn.BatchNorm2d(cngf // 2), nn.ReLU(True)]
+        names += ["g%d" % index, "g%d_bn" % index]
+        cngf, csize, index = cngf // 2, csize * 2, index + 1
+    for _ in range(EXTRA_LAYERS):
+        layers += [nn.Conv2d(cngf, cngf, 3, 1, 1, bias=False), nn.BatchNorm2d(cngf), nn.ReLU(True)]
+        names += ["g%d" % index, "g%d_bn" % index]
+        index += 1
+    layers += [nn.ConvTranspose2d(cngf, CHANNELS, 4, 2, 1, bias=False), nn.Tanh()]
+    names += ["g_out"]
+    return nn.Sequential(*layers), names
+
+
+def critic():
+    """DCGAN_D of the reference (its forward's mean over the batch is taken by the caller)."""
+    layers, names = [nn.Conv2d(CHANNELS, NDF, 4, 2, 1, bias=False), nn.LeakyReLU(0.2, inplace=True)], ["d0"]
+    csize, cndf, index = IMAGE_SIZE // 2, NDF, 1
+    for _ in range(EXTRA_LAYERS):
+        layers += [nn.Conv2d(cndf, cndf, 3, 1, 1, bias=False), nn.BatchNorm2d(cndf), nn.LeakyReLU(0.2, inplace=True)]
+        names += ["d%d" % index, "d%d_bn" % index]
+        index += 1
+    while csize > 4:
+        layers += [nn.Conv2d(cndf, cndf * 2, 4, 2, 1, bias=False), nn.BatchNorm2d(cndf * 2),
+                   nn.LeakyReLU(0.2, inplace=True)]
+        names += ["d%d" % index, "d%d_bn" % index]
+        cndf, csize, index = cndf * 2, csize // 2, index + 1
+    layers += [nn.Conv2d(cndf, 1, 4, 1, 0, bias=False)]
+    names += ["d_score"]
+    return nn.Sequential(*layers), names
+
+
+def weights_init(m):
+    """The reference's init: conv N(0, 0.02); BatchNorm gamma N(1, 0.02), beta 0."""
+    if isinstance(m, (nn.Conv2d, nn.ConvTranspose2d)):
+        m.weight.data.normal_(0.0, 0.02)
+    elif isinstance(m, nn.BatchNorm2d):
+        m.weight.data.normal_(1.0, 0.02)
+        m.bias.data.fill_(0)
+
+
+def named_params(net, names):
+    """Parameters and running statistics under DL4J's names: <layer>_W, _gamma, _beta, _mean, _var."""
+    out = {}
+    params = [m for m in net if isinstance(m, (nn.Conv2d, nn.ConvTranspose2d, nn.BatchNorm2d))]
+    for name, m in zip(names, params):
+        if isinstance(m, nn.BatchNorm2d):
+            out[name + "_gamma"] = m.weight
+            out[name + "_beta"] = m.bias
+            out[name + "_mean"] = m.running_mean
+        else:
+            out[name + "_W"] = m.weight  # Conv2d [out,in,kh,kw], ConvTranspose2d [in,out,kh,kw]: as DL4J
+    return out
+
+
+def flat(tensors):
+    return {k: [float(x) for x in v.detach().reshape(-1)] for k, v in tensors.items()}
+
+
+def critic_step(netG, netD, optD, real, noise):
+    for p in netD.parameters():
+        p.data.clamp_(-CLIP, CLIP)
+    netD.zero_grad()
+    err_real = netD(real).mean()
+    err_real.backward(torch.ones_like(err_real))
+    with torch.no_grad():
+        fake = netG(noise)
+    err_fake = netD(fake).mean()
+    err_fake.backward(-torch.ones_like(err_fake))
+    optD.step()
+    return {"kind": "critic", "loss_d": float(err_real - err_fake),
+            "loss_d_real": float(err_real), "loss_d_fake": float(err_fake)}
+
+
+def generator_step(netG, netD, optG, noise):
+    for p in netD.parameters():
+        p.requires_grad = False
+    netG.zero_grad()
+    err_g = netD(netG(noise)).mean()
+    err_g.backward(torch.ones_like(err_g))
+    optG.step()
+    for p in netD.parameters():
+        p.requires_grad = True
+    return {"kind": "generator", "loss_g": float(err_g)}
+
+
+def make_optimizer(kind, params):
+    if kind == "rmsprop":
+        return torch.optim.RMSprop(params, lr=LR)
+    return torch.optim.Adam(params, lr=LR, betas=(0.5, 0.999))
+
+
+def run(kind):
+    torch.manual_seed(20261127)
+    torch.set_default_dtype(torch.float64)
+    netG, gnames = generator()
+    netD, dnames = critic()
+    netG.apply(weights_init)
+    netD.apply(weights_init)
+    named = {**named_params(netG, gnames), **named_params(netD, dnames)}
+    initial = flat(named)
+    optD, optG = make_optimizer(kind, netD.parameters()), make_optimizer(kind, netG.parameters())
+
+    def images(n):
+        return torch.rand(n, CHANNELS, IMAGE_SIZE, IMAGE_SIZE) * 2 - 1
+
+    def noise():
+        return torch.randn(BATCH, NZ, 1, 1)
+
+    inputs = {"real1": images(BATCH), "noise1": noise(), "real2": images(SHORT_BATCH), "noise2": noise(),
+              "noise3": noise(), "real4": images(BATCH), "noise4": noise(), "noise5": noise()}
+    steps = [critic_step(netG, netD, optD, inputs["real1"], inputs["noise1"])]
+    after_first = flat(named)
+    steps.append(critic_step(netG, netD, optD, inputs["real2"], inputs["noise2"]))
+    steps.append(generator_step(netG, netD, optG, inputs["noise3"]))
+    steps.append(critic_step(netG, netD, optD, inputs["real4"], inputs["noise4"]))
+    steps.append(generator_step(netG, netD, optG, inputs["noise5"]))
+    fixture = {
+        "about": "made by scripts/golden/make_golden_fixtures.py with torch " + torch.__version__,
+        "model": {"image_size": IMAGE_SIZE, "channels": CHANNELS, "nz": NZ, "ngf": NGF, "ndf": NDF,
+                  "extra_layers": EXTRA_LAYERS},
+        "optimizer": kind, "clip": CLIP, "lr": LR,
+        "inputs": {k: {"shape": list(v.shape), "values": [float(x) for x in v.reshape(-1)]}
+                   for k, v in inputs.items()},
+        "initial": initial, "steps": steps, "after_first_critic_step": after_first, "final": flat(named),
+    }
+    path = os.path.join(OUT_DIR, "wgan-steps-%s.json" % kind)
+    with open(path, "w") as f:
+        json.dump(fixture, f, indent=0)
+    print("wrote", os.path.normpath(path), [round(s.get("loss_d", s.get("loss_g")), 8) for s in steps])
+
+
+if __name__ == "__main__":
+    os.makedirs(OUT_DIR, exist_ok=True)
+    for optimizer_kind in ("rmsprop", "adam"):
+        run(optimizer_kind)

@@ -1,0 +1,46 @@
+package wgan.config;
+
+/**
+ * The shape of the DCGAN pair, as in the WGAN reference (martinarjovsky/WassersteinGAN,
+ * models/dcgan.py). Stored inside every checkpoint so that a generator can be rebuilt from the
+ * checkpoint alone.
+ *
+ * @param imageSize   square image side, a power of two from 16 to 128
+ * @param channels    1 (grayscale) or 3 (RGB)
+ * @param nz          length of the noise vector
+ * @param ngf         generator width: the generator's last hidden layer has ngf channels
+ * @param ndf         critic width: the critic's first layer has ndf channels
+ * @param extraLayers extra 3x3 conv + BatchNorm layers in each network
+ */
+public record ModelConfig(int imageSize, int channels, int nz, int ngf, int ndf, int extraLayers) {
+
+    public static final int MIN_IMAGE_SIZE = 16;
+    public static final int MAX_IMAGE_SIZE = 128;
+
+    public ModelConfig {
+        if (imageSize < MIN_IMAGE_SIZE || imageSize > MAX_IMAGE_SIZE || Integer.bitCount(imageSize) != 1) {
+            throw new InputException("--image-size must be a power of two from " + MIN_IMAGE_SIZE + " to "
+                    + MAX_IMAGE_SIZE + " (16, 32, 64 or 128), got " + imageSize);
+        }
+        if (channels != 1 && channels != 3) {
+            throw new InputException("--channels must be 1 (grayscale) or 3 (colour), got " + channels);
+        }
+        requirePositive("--nz", nz);
+        requirePositive("--ngf", ngf);
+        requirePositive("--ndf", ndf);
+        if (extraLayers < 0) {
+            throw new InputException("--extra-layers must be 0 or more, got " + extraLayers);
+        }
+    }
+
+    /** Channels of the generator's first 4x4 feature map: ngf * S/8, halved at each upsampling. */
+    public int generatorBaseChannels() {
+        return ngf * imageSize / 8;
+    }
+
+    static void requirePositive(String flag, long value) {
+        if (value < 1) {
+            throw new InputException(flag + " must be 1 or more, got " + value);
+        }
+    }
+}

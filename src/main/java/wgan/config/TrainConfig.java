@@ -1,0 +1,34 @@
+package wgan.config;
+
+import java.nio.file.Path;
+
+/**
+ * Every resolved option of one training run. Immutable; built once by the CLI and passed down.
+ *
+ * @param model        the network shapes
+ * @param data         folder of images, searched recursively
+ * @param epochs       passes over the data, counted in critic batches as in the reference
+ * @param batchSize    images per critic batch (and noise vectors per generator step)
+ * @param nCritic      critic steps per generator step outside the warm-up bursts
+ * @param clip         critic weights, gammas and betas are clamped to [-clip, clip]
+ * @param lrD          critic learning rate
+ * @param lrG          generator learning rate
+ * @param optimizer    RMSprop (the paper's) or Adam
+ * @param seed         drives initialisation, noise and data order
+ * @param outDir       the run folder
+ */
+public record TrainConfig(ModelConfig model, Path data, int epochs, int batchSize, int nCritic, double clip,
+                          double lrD, double lrG, OptimizerKind optimizer, long seed, Path outDir) {
+
+    public TrainConfig {
+        ModelConfig.requirePositive("--epochs", epochs);
+        ModelConfig.requirePositive("--batch-size", batchSize);
+        ModelConfig.requirePositive("--n-critic", nCritic);
+        if (!(clip > 0) || Double.isInfinite(clip)) {
+            throw new InputException("--clip must be a positive number, got " + clip);
+        }
+        if (!(lrD > 0) || !(lrG > 0) || Double.isInfinite(lrD) || Double.isInfinite(lrG)) {
+            throw new InputException("--lr-d and --lr-g must be positive numbers, got " + lrD + " and " + lrG);
+        }
+    }
+}

@@ -1,0 +1,160 @@
+package wgan.model;
+
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.WorkspaceMode;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.CnnLossLayer;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.Deconvolution2D;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.activations.impl.ActivationLReLU;
+import org.nd4j.linalg.activations.impl.ActivationReLU;
+import org.nd4j.linalg.activations.impl.ActivationTanH;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.learning.config.NoOp;
+import org.nd4j.linalg.lossfunctions.impl.LossWasserstein;
+import wgan.config.ModelConfig;
+
+/**
+ * The DCGAN generator and critic of the WGAN reference (models/dcgan.py, DCGAN_G and DCGAN_D),
+ * as DL4J graph configurations. No layer has a bias.
+ *
+ * <p>Three graphs are built from the same layer list: the generator alone (to make fakes), the
+ * critic alone with a Wasserstein loss layer (critic steps), and the two chained (generator
+ * steps, so DL4J backpropagates the critic's input gradient into the generator). Because the
+ * chained graph lists the generator's layers first, its flat parameter vector is
+ * [generator | critic], exactly the two standalone vectors side by side; {@link GanNetworks}
+ * uses that to make all three graphs share one parameter array.
+ *
+ * <p>DL4J's own updater is {@link NoOp}: the optimisers are ours (see wgan.train), so that they
+ * match PyTorch's and so that no unused updater state is allocated.
+ */
+public final class Dcgan {
+
+    public static final String NOISE_INPUT = "noise";
+    public static final String IMAGE_INPUT = "image";
+    public static final String GENERATOR_OUTPUT = "g_out";
+    public static final String CRITIC_SCORE = "d_score";
+    public static final String CRITIC_LOSS = "d_loss";
+
+    private static final double LEAKY_SLOPE = 0.2;
+    /** Same as PyTorch's BatchNorm2d: eps 1e-5, running-average momentum 0.1 (DL4J "decay" 0.9). */
+    private static final double BN_EPS = 1e-5;
+    public static final double BN_DECAY = 0.9;
+
+    private Dcgan() {
+    }
+
+    public static ComputationGraphConfiguration generator(ModelConfig m, DataType dataType) {
+        GraphBuilder b = base(dataType).addInputs(NOISE_INPUT)
+                .setInputTypes(InputType.convolutional(1, 1, m.nz()));
+        String last = addGeneratorLayers(b, m, NOISE_INPUT);
+        return b.setOutputs(last).build();
+    }
+
+    public static ComputationGraphConfiguration critic(ModelConfig m, DataType dataType) {
+        GraphBuilder b = base(dataType).addInputs(IMAGE_INPUT)
+                .setInputTypes(InputType.convolutional(m.imageSize(), m.imageSize(), m.channels()));
+        String score = addCriticLayers(b, m, IMAGE_INPUT);
+        b.addLayer(CRITIC_LOSS, wassersteinLoss(), score);
+        return b.setOutputs(CRITIC_LOSS).build();
+    }
+
+    /** Generator followed by critic and loss: used for the generator step. */
+    public static ComputationGraphConfiguration chained(ModelConfig m, DataType dataType) {
+        GraphBuilder b = base(dataType).addInputs(NOISE_INPUT)
+                .setInputTypes(InputType.convolutional(1, 1, m.nz()));
+        String fake = addGeneratorLayers(b, m, NOISE_INPUT);
+        String score = addCriticLayers(b, m, fake);
+        b.addLayer(CRITIC_LOSS, wassersteinLoss(), score);
+        return b.setOutputs(CRITIC_LOSS).build();
+    }
+
+    private static GraphBuilder base(DataType dataType) {
+        return new NeuralNetConfiguration.Builder()
+                .dataType(dataType)
+                .updater(new NoOp())
+                .convolutionMode(ConvolutionMode.Truncate)
+                .trainingWorkspaceMode(WorkspaceMode.ENABLED)
+                .inferenceWorkspaceMode(WorkspaceMode.ENABLED)
+                .graphBuilder();
+    }
+
+    /** DCGAN_G: 1x1 -> 4x4 (k4 s1 p0), then k4 s2 p1 doublings to S/2, extra 3x3 layers, k4 s2 p1 to S. */
+    private static String addGeneratorLayers(GraphBuilder b, ModelConfig m, String input) {
+        int channels = m.generatorBaseChannels();
+        String last = deconv(b, "g0", input, m.nz(), channels, 4, 1, 0, new ActivationIdentity());
+        last = batchNormThen(b, "g0", last, channels, new ActivationReLU());
+        int layer = 1;
+        for (int size = 4; size < m.imageSize() / 2; size *= 2, layer++) {
+            last = deconv(b, "g" + layer, last, channels, channels / 2, 4, 2, 1, new ActivationIdentity());
+            channels /= 2;
+            last = batchNormThen(b, "g" + layer, last, channels, new ActivationReLU());
+        }
+        for (int t = 0; t < m.extraLayers(); t++, layer++) {
+            last = conv(b, "g" + layer, last, channels, channels, 3, 1, 1, new ActivationIdentity());
+            last = batchNormThen(b, "g" + layer, last, channels, new ActivationReLU());
+        }
+        deconv(b, GENERATOR_OUTPUT, last, channels, m.channels(), 4, 2, 1, new ActivationTanH());
+        return GENERATOR_OUTPUT;
+    }
+
+    /** DCGAN_D: k4 s2 p1 + LeakyReLU, extra 3x3 layers, k4 s2 p1 + BN + LeakyReLU down to 4x4, k4 s1 p0 to 1x1. */
+    private static String addCriticLayers(GraphBuilder b, ModelConfig m, String input) {
+        int channels = m.ndf();
+        String last = conv(b, "d0", input, m.channels(), channels, 4, 2, 1, leaky());
+        int layer = 1;
+        for (int t = 0; t < m.extraLayers(); t++, layer++) {
+            last = conv(b, "d" + layer, last, channels, channels, 3, 1, 1, new ActivationIdentity());
+            last = batchNormThen(b, "d" + layer, last, channels, leaky());
+        }
+        for (int size = m.imageSize() / 2; size > 4; size /= 2, layer++) {
+            last = conv(b, "d" + layer, last, channels, channels * 2, 4, 2, 1, new ActivationIdentity());
+            channels *= 2;
+            last = batchNormThen(b, "d" + layer, last, channels, leaky());
+        }
+        return conv(b, CRITIC_SCORE, last, channels, 1, 4, 1, 0, new ActivationIdentity());
+    }
+
+    private static String deconv(GraphBuilder b, String name, String input, int nIn, int nOut,
+                                 int kernel, int stride, int pad, IActivation activation) {
+        b.addLayer(name, new Deconvolution2D.Builder(new int[]{kernel, kernel}, new int[]{stride, stride},
+                new int[]{pad, pad}).nIn(nIn).nOut(nOut).hasBias(false).activation(activation).build(), input);
+        return name;
+    }
+
+    private static String conv(GraphBuilder b, String name, String input, int nIn, int nOut,
+                               int kernel, int stride, int pad, IActivation activation) {
+        b.addLayer(name, new ConvolutionLayer.Builder(new int[]{kernel, kernel}, new int[]{stride, stride},
+                new int[]{pad, pad}).nIn(nIn).nOut(nOut).hasBias(false).activation(activation).build(), input);
+        return name;
+    }
+
+    /** BatchNorm (running statistics kept as variance, like PyTorch) then the activation. */
+    private static String batchNormThen(GraphBuilder b, String prefix, String input, int channels,
+                                        IActivation activation) {
+        b.addLayer(prefix + "_bn", new BatchNormalization.Builder().nIn(channels).nOut(channels)
+                .eps(BN_EPS).decay(BN_DECAY).useLogStd(false).build(), input);
+        b.addLayer(prefix + "_act", new ActivationLayer.Builder().activation(activation).build(), prefix + "_bn");
+        return prefix + "_act";
+    }
+
+    /** The layer whose output a BatchNorm layer normalises ("g2_bn" normalises "g2"). */
+    public static String batchNormInput(String batchNormLayer) {
+        return batchNormLayer.substring(0, batchNormLayer.length() - "_bn".length());
+    }
+
+    private static IActivation leaky() {
+        return new ActivationLReLU(LEAKY_SLOPE);
+    }
+
+    private static CnnLossLayer wassersteinLoss() {
+        return new CnnLossLayer.Builder(new LossWasserstein()).activation(new ActivationIdentity()).build();
+    }
+}

@@ -1,0 +1,97 @@
+package wgan.model;
+
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Where each parameter of a graph sits in its flat parameter vector, and the masks that let the
+ * training step treat the whole vector with a few vectorised operations instead of per-layer loops.
+ */
+public final class ParamLayout {
+    private final List<ParamBlock> blocks;
+    private final long size;
+    private final INDArray learnedMask;
+    private final List<ParamBlock> learnedRuns;
+
+    private ParamLayout(List<ParamBlock> blocks, long size, INDArray learnedMask, List<ParamBlock> learnedRuns) {
+        this.blocks = blocks;
+        this.size = size;
+        this.learnedMask = learnedMask;
+        this.learnedRuns = learnedRuns;
+    }
+
+    public static ParamLayout of(ComputationGraph graph) {
+        INDArray flat = graph.params();
+        List<ParamBlock> blocks = new ArrayList<>();
+        for (Layer layer : graph.getLayers()) {
+            String name = layer.conf().getLayer().getLayerName();
+            for (Map.Entry<String, INDArray> e : layer.paramTable().entrySet()) {
+                INDArray view = e.getValue();
+                blocks.add(new ParamBlock(name, e.getKey(), view.offset() - flat.offset(), view.length()));
+            }
+        }
+        blocks.sort(Comparator.comparingLong(ParamBlock::offset));
+        long size = flat.length();
+        INDArray mask = Nd4j.zeros(flat.dataType(), size);
+        for (ParamBlock b : blocks) {
+            if (!b.isRunningStatistic()) {
+                mask.get(NDArrayIndex.interval(b.offset(), b.end())).assign(1);
+            }
+        }
+        return new ParamLayout(List.copyOf(blocks), size, mask, mergeLearnedRuns(blocks));
+    }
+
+    /** Adjacent learned blocks merged, so clipping touches few, long, contiguous views. */
+    private static List<ParamBlock> mergeLearnedRuns(List<ParamBlock> blocks) {
+        List<ParamBlock> runs = new ArrayList<>();
+        ParamBlock current = null;
+        for (ParamBlock b : blocks) {
+            if (b.isRunningStatistic()) {
+                continue;
+            }
+            if (current != null && current.end() == b.offset()) {
+                current = new ParamBlock(current.layer(), "run", current.offset(), current.length() + b.length());
+            } else {
+                if (current != null) {
+                    runs.add(current);
+                }
+                current = b;
+            }
+        }
+        if (current != null) {
+            runs.add(current);
+        }
+        return List.copyOf(runs);
+    }
+
+    public List<ParamBlock> blocks() {
+        return blocks;
+    }
+
+    public long size() {
+        return size;
+    }
+
+    /** 1 where a parameter is learned (weights, gamma, beta), 0 at BatchNorm running statistics. */
+    public INDArray learnedMask() {
+        return learnedMask;
+    }
+
+    /** The learned parameters as maximal contiguous runs. */
+    public List<ParamBlock> learnedRuns() {
+        return learnedRuns;
+    }
+
+    /** A view of the flat vector covering one block. */
+    public static INDArray view(INDArray flat, ParamBlock b) {
+        return flat.get(NDArrayIndex.interval(b.offset(), b.end()));
+    }
+}

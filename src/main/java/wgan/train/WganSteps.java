@@ -1,0 +1,161 @@
+package wgan.train;
+
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+import java.util.Map;
+import wgan.model.Dcgan;
+import wgan.model.GanNetworks;
+import wgan.model.ParamBlock;
+import wgan.model.ParamLayout;
+
+/**
+ * One critic step and one generator step, exactly as the WGAN reference (main.py) does them.
+ * The inputs (real images, noise) come from the caller, so tests can feed fixed values.
+ *
+ * <p>DL4J's {@code LossWasserstein} scores mean(label * output) and has gradient label per example
+ * (summed over the batch by backprop). Giving every example the label sign / batch therefore makes
+ * the backpropagated gradient exactly that of sign * mean(D(x)), with no later division.
+ */
+public final class WganSteps {
+    private static final double BN_MOMENTUM = 1 - Dcgan.BN_DECAY;
+    private final GanNetworks nets;
+    private final double clip;
+    private final Optimizer criticOptimizer;
+    private final Optimizer generatorOptimizer;
+    private final INDArray criticGradientSum;
+    private final INDArray criticStatisticsMask;
+    private final INDArray chainedStatisticsMask;
+    private final INDArray criticGradient;
+    private final INDArray chainedGradient;
+    private final INDArray generatorGradient;
+
+    /** Losses of one critic step, in the reference's sign: lossD = D(real) - D(fake). */
+    public record CriticResult(double lossD, double realMean, double fakeMean) {
+    }
+
+    public WganSteps(GanNetworks nets, double clip, Optimizer criticOptimizer, Optimizer generatorOptimizer) {
+        this.nets = nets;
+        this.clip = clip;
+        this.criticOptimizer = criticOptimizer;
+        this.generatorOptimizer = generatorOptimizer;
+        this.criticGradientSum = nets.critic().params().ulike();
+        this.criticStatisticsMask = complement(nets.criticLayout().learnedMask());
+        this.chainedStatisticsMask = complement(nets.chainedLayout().learnedMask());
+        this.criticGradient = flatGradient(nets.critic());
+        this.chainedGradient = flatGradient(nets.chained());
+        this.generatorGradient = chainedGradient.get(NDArrayIndex.interval(0, nets.generatorLayout().size()));
+    }
+
+    /**
+     * Clamp, then one update of the critic from the gradient of mean D(real) - mean D(fake),
+     * computed as two passes so each batch gets its own BatchNorm statistics. The fakes come from
+     * the generator in training mode and are not backpropagated into it.
+     */
+    public CriticResult criticStep(INDArray realImages, INDArray noise) {
+        clampCritic();
+        INDArray learned = nets.criticLayout().learnedMask();
+
+        double realMean = criticPass(realImages, +1);
+        criticGradientSum.assign(criticGradient).muli(learned);
+
+        INDArray fakes = generateUpdatingStatistics(noise);
+        double fakeMean = -criticPass(fakes, -1);
+        criticGradient.muli(learned).addi(criticGradientSum);
+
+        criticOptimizer.step(nets.critic().params(), criticGradient);
+        return new CriticResult(realMean - fakeMean, realMean, fakeMean);
+    }
+
+    /**
+     * One update of the generator from the gradient of mean D(G(z)) through the critic (in
+     * training mode, not updated). Returns loss_g = mean D(G(z)).
+     */
+    public double generatorStep(INDArray noise) {
+        ComputationGraph chained = nets.chained();
+        double lossG = scoredPass(chained, noise, +1);
+        applyRunningStatistics(chained.params(), chainedGradient, chainedStatisticsMask);
+        generatorGradient.muli(nets.generatorLayout().learnedMask());
+        generatorOptimizer.step(nets.generator().params(), generatorGradient);
+        return lossG;
+    }
+
+    /**
+     * The generator's training-mode forward for the critic's fakes. PyTorch updates BatchNorm
+     * running statistics at every training-mode forward, even under no_grad; DL4J only does so
+     * through gradients, so this forward updates them here: momentum 0.1, unbiased variance.
+     */
+    private INDArray generateUpdatingStatistics(INDArray noise) {
+        ComputationGraph generator = nets.generator();
+        Map<String, INDArray> activations = generator.feedForward(noise, true);
+        INDArray params = generator.params();
+        for (ParamBlock b : nets.generatorLayout().blocks()) {
+            if (b.isRunningStatistic()) {
+                INDArray input = activations.get(Dcgan.batchNormInput(b.layer()));
+                INDArray batchStatistic = b.key().equals("mean")
+                        ? input.mean(0, 2, 3) : input.var(true, 0, 2, 3);
+                ParamLayout.view(params, b).muli(1 - BN_MOMENTUM).addi(batchStatistic.muli(BN_MOMENTUM));
+            }
+        }
+        return activations.get(Dcgan.GENERATOR_OUTPUT);
+    }
+
+    /** Forward and backward of sign * mean D(images) on the critic; returns sign * mean D. */
+    private double criticPass(INDArray images, int sign) {
+        double signedMean = scoredPass(nets.critic(), images, sign);
+        applyRunningStatistics(nets.critic().params(), criticGradient, criticStatisticsMask);
+        return signedMean;
+    }
+
+    /**
+     * Sets labels sign/batch and computes gradient and score. DL4J's score is the per-example sum
+     * of label * output divided by the batch, i.e. sign * mean(output) / batch; undone here.
+     */
+    private static double scoredPass(ComputationGraph graph, INDArray input, int sign) {
+        long batch = input.size(0);
+        graph.setInput(0, input);
+        graph.setLabel(0, Nd4j.valueArrayOf(new long[]{batch, 1, 1, 1}, (double) sign / batch, input.dataType()));
+        graph.computeGradientAndScore();
+        return graph.score() * batch;
+    }
+
+    /**
+     * BatchNorm's "gradient" for its running mean and variance is the moving-average delta:
+     * apply it now, pass by pass, as PyTorch updates its buffers at every training-mode forward.
+     */
+    private static void applyRunningStatistics(INDArray params, INDArray gradient, INDArray statisticsMask) {
+        params.subi(gradient.mul(statisticsMask));
+    }
+
+    /** The graph's gradient array as a flat vector view, shaped like params(). */
+    private static INDArray flatGradient(ComputationGraph graph) {
+        graph.initGradientsView();
+        INDArray gradient = graph.getGradientsViewArray();
+        return gradient.reshape(gradient.length());
+    }
+
+    /** Clamps every learned critic parameter to [-clip, clip]; running statistics are left alone. */
+    public void clampCritic() {
+        INDArray params = nets.critic().params();
+        for (ParamBlock run : nets.criticLayout().learnedRuns()) {
+            INDArray view = ParamLayout.view(params, run);
+            Transforms.min(view, clip, false);
+            Transforms.max(view, -clip, false);
+        }
+    }
+
+    private static INDArray complement(INDArray mask) {
+        return mask.rsub(1.0);
+    }
+
+    public Optimizer criticOptimizer() {
+        return criticOptimizer;
+    }
+
+    public Optimizer generatorOptimizer() {
+        return generatorOptimizer;
+    }
+}
