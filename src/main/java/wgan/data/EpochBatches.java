@@ -1,0 +1,68 @@
+package wgan.data;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import wgan.model.Rng;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+
+/**
+ * One epoch's shuffled batches (the last one may be short, as PyTorch's DataLoader gives it).
+ * The next batch is converted to floats on a background thread while the current one trains.
+ * The order depends only on (seed, epoch), so a run can restart at any batch of any epoch.
+ */
+public final class EpochBatches {
+    private final ImageSet images;
+    private final int batchSize;
+    private final int[] order;
+    private final ExecutorService background;
+    private int nextStart;
+    private int handedOut;
+    private CompletableFuture<INDArray> prefetched;
+
+    public EpochBatches(ImageSet images, int batchSize, long seed, int epoch, ExecutorService background) {
+        this.images = images;
+        this.batchSize = batchSize;
+        this.order = Rng.derive(seed, "data-order-epoch-" + epoch).permutation(images.count());
+        this.background = background;
+        prefetch();
+    }
+
+    public static int batchesPerEpoch(int imageCount, int batchSize) {
+        return (imageCount + batchSize - 1) / batchSize;
+    }
+
+    public boolean hasNext() {
+        return prefetched != null;
+    }
+
+    /** Batches handed out so far in this epoch. */
+    public int position() {
+        return handedOut;
+    }
+
+    public INDArray next() {
+        INDArray batch = prefetched.join();
+        handedOut++;
+        prefetch();
+        return batch;
+    }
+
+    private void prefetch() {
+        if (nextStart >= order.length) {
+            prefetched = null;
+            return;
+        }
+        int from = nextStart;
+        int count = Math.min(batchSize, order.length - from);
+        nextStart += count;
+        prefetched = CompletableFuture.supplyAsync(() -> toArray(from, count), background);
+    }
+
+    private INDArray toArray(int from, int count) {
+        float[] data = new float[count * images.pixelsPerImage()];
+        images.fill(order, from, count, data);
+        return Nd4j.create(data, new long[]{count, images.channels(), images.size(), images.size()}, 'c');
+    }
+}

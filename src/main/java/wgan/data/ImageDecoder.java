@@ -1,0 +1,131 @@
+package wgan.data;
+
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Rect;
+import org.bytedeco.opencv.opencv_core.Size;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_GRAYSCALE;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_REDUCED_COLOR_2;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_REDUCED_COLOR_4;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_REDUCED_COLOR_8;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_REDUCED_GRAYSCALE_2;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_REDUCED_GRAYSCALE_4;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_REDUCED_GRAYSCALE_8;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.imdecode;
+import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2RGB;
+import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
+import static org.bytedeco.opencv.global.opencv_imgproc.INTER_CUBIC;
+import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
+import static org.bytedeco.opencv.global.opencv_imgproc.resize;
+
+/**
+ * Turns one image file into a size x size training image, as the WGAN reference's torchvision
+ * pipeline does (Resize(size) on the shorter side, CenterCrop(size)): uint8, planar
+ * channel-by-channel (the NCHW layout the networks take), RGB or grayscale.
+ * Uses OpenCV through javacv; JPEGs are decoded at the smallest 1/2^k scale that still covers
+ * the target.
+ */
+public final class ImageDecoder {
+    private final int size;
+    private final int channels;
+
+    public ImageDecoder(int size, int channels) {
+        this.size = size;
+        this.channels = channels;
+    }
+
+    /** A decoded image, or the reason it cannot be used. Exactly one of the two is non-null. */
+    public record Result(byte[] pixels, String problem) {
+        static Result failed(String problem) {
+            return new Result(null, problem);
+        }
+    }
+
+    public Result decode(Path file) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (IOException | OutOfMemoryError e) {
+            return Result.failed("unreadable: " + e.getMessage());
+        }
+        if (bytes.length == 0) {
+            return Result.failed("empty file");
+        }
+        return decode(bytes);
+    }
+
+    public Result decode(byte[] bytes) {
+        try (BytePointer data = new BytePointer(bytes);
+             Mat encoded = new Mat(1, bytes.length, CV_8UC1, data);
+             Mat image = imdecode(encoded, readFlags(JpegHeader.size(bytes)))) {
+            if (image.empty()) {
+                return Result.failed("not a decodable image");
+            }
+            return new Result(shortSideResizeCentreCrop(image), null);
+        }
+    }
+
+    /** Colour or gray, at the largest JPEG reduction whose short side is still at least the target. */
+    private int readFlags(int[] jpegSize) {
+        int reduction = 1;
+        if (jpegSize != null) {
+            int shortSide = Math.min(jpegSize[0], jpegSize[1]);
+            while (reduction < 8 && shortSide / (reduction * 2) >= size) {
+                reduction *= 2;
+            }
+        }
+        boolean gray = channels == 1;
+        return switch (reduction) {
+            case 2 -> gray ? IMREAD_REDUCED_GRAYSCALE_2 : IMREAD_REDUCED_COLOR_2;
+            case 4 -> gray ? IMREAD_REDUCED_GRAYSCALE_4 : IMREAD_REDUCED_COLOR_4;
+            case 8 -> gray ? IMREAD_REDUCED_GRAYSCALE_8 : IMREAD_REDUCED_COLOR_8;
+            default -> gray ? IMREAD_GRAYSCALE : IMREAD_COLOR;
+        };
+    }
+
+    private byte[] shortSideResizeCentreCrop(Mat image) {
+        int w = image.cols();
+        int h = image.rows();
+        double scale = (double) size / Math.min(w, h);
+        int rw = Math.max(size, (int) Math.round(w * scale));
+        int rh = Math.max(size, (int) Math.round(h * scale));
+        try (Mat resized = new Mat(); Mat rgb = new Mat()) {
+            resize(image, resized, new Size(rw, rh), 0, 0, scale < 1 ? INTER_AREA : INTER_CUBIC);
+            try (Mat cropped = new Mat(resized, new Rect((rw - size) / 2, (rh - size) / 2, size, size))) {
+                Mat source = cropped;
+                if (channels == 3) {
+                    cvtColor(cropped, rgb, COLOR_BGR2RGB);
+                    source = rgb;
+                }
+                return planar(source);
+            }
+        }
+    }
+
+    /** Interleaved HWC (OpenCV's layout) to planar CHW. */
+    private byte[] planar(Mat mat) {
+        byte[] interleaved = new byte[size * size * channels];
+        try (Mat contiguous = mat.isContinuous() ? null : mat.clone()) {
+            Mat m = contiguous != null ? contiguous : mat;
+            m.data().get(interleaved);
+        }
+        if (channels == 1) {
+            return interleaved;
+        }
+        byte[] out = new byte[interleaved.length];
+        int plane = size * size;
+        for (int p = 0; p < plane; p++) {
+            for (int c = 0; c < channels; c++) {
+                out[c * plane + p] = interleaved[p * channels + c];
+            }
+        }
+        return out;
+    }
+}

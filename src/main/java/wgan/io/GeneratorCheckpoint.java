@@ -1,0 +1,130 @@
+package wgan.io;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import wgan.config.InputException;
+import wgan.config.ModelConfig;
+import wgan.model.Dcgan;
+
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * A generator on its own, enough for {@code wgan sample}: a zip in DL4J's ModelSerializer layout
+ * (configuration.json, coefficients.bin, so DL4J's restoreComputationGraph opens it too) plus
+ * wgan.json with the model options it was built from.
+ */
+public final class GeneratorCheckpoint {
+    public static final String FORMAT = "wgan-generator";
+    static final String META_ENTRY = "wgan.json";
+    private static final String CONFIGURATION_ENTRY = "configuration.json";
+    private static final String COEFFICIENTS_ENTRY = "coefficients.bin";
+
+    /** A generator read back, with what it was trained with. */
+    public record Loaded(ComputationGraph generator, ModelConfig model, Map<String, Object> meta) {
+    }
+
+    private GeneratorCheckpoint() {
+    }
+
+    public static void save(ComputationGraph generator, ModelConfig model, Map<String, Object> extraMeta, Path file)
+            throws IOException {
+        Map<String, Object> meta = new LinkedHashMap<>();
+        meta.put("format", FORMAT);
+        meta.put("model", modelToMap(model));
+        meta.putAll(extraMeta);
+        AtomicFiles.write(file, temp -> {
+            try (OutputStream out = Files.newOutputStream(temp);
+                 ZipOutputStream zip = new ZipOutputStream(new BufferedOutputStream(out))) {
+                putText(zip, META_ENTRY, Json.pretty(meta));
+                putText(zip, CONFIGURATION_ENTRY, generator.getConfiguration().toJson());
+                zip.putNextEntry(new ZipEntry(COEFFICIENTS_ENTRY));
+                DataOutputStream data = new DataOutputStream(zip);
+                Nd4j.write(generator.params(), data);
+                data.flush();
+                zip.closeEntry();
+            }
+        });
+    }
+
+    public static Loaded load(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new InputException("checkpoint " + file + " does not exist; give the generator.zip of a run"
+                    + " (runs/<run>/checkpoints/generator.zip)");
+        }
+        try (ZipFile zip = new ZipFile(file.toFile())) {
+            ZipEntry metaEntry = zip.getEntry(META_ENTRY);
+            ZipEntry coefficients = zip.getEntry(COEFFICIENTS_ENTRY);
+            JsonNode meta = metaEntry == null ? null : Json.parse(readText(zip, metaEntry));
+            if (meta == null || coefficients == null || !FORMAT.equals(meta.path("format").asText())) {
+                throw foreign(file);
+            }
+            ModelConfig model = modelFromJson(meta.get("model"));
+            INDArray params;
+            try (InputStream in = zip.getInputStream(coefficients)) {
+                params = Nd4j.read(new DataInputStream(in)).castTo(DataType.FLOAT);
+            }
+            ComputationGraph generator = new ComputationGraph(Dcgan.generator(model, DataType.FLOAT));
+            if (params.length() != generator.getConfiguration().getVertices().values().stream()
+                    .mapToLong(v -> v.numParams(true)).sum()) {
+                throw new InputException("checkpoint " + file + " is damaged: its weights do not fit its model options");
+            }
+            generator.init(params.reshape(params.length()), false);
+            @SuppressWarnings("unchecked")
+            Map<String, Object> metaMap = new com.fasterxml.jackson.databind.ObjectMapper().convertValue(meta, Map.class);
+            return new Loaded(generator, model, metaMap);
+        } catch (java.util.zip.ZipException e) {
+            throw foreign(file);
+        } catch (IOException e) {
+            throw new InputException("cannot read checkpoint " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static InputException foreign(Path file) {
+        return new InputException(file + " is not a wgan generator checkpoint; give the generator.zip"
+                + " written by wgan train (runs/<run>/checkpoints/generator.zip)");
+    }
+
+    public static Map<String, Object> modelToMap(ModelConfig m) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put("image_size", m.imageSize());
+        map.put("channels", m.channels());
+        map.put("nz", m.nz());
+        map.put("ngf", m.ngf());
+        map.put("ndf", m.ndf());
+        map.put("extra_layers", m.extraLayers());
+        return map;
+    }
+
+    public static ModelConfig modelFromJson(JsonNode n) {
+        return new ModelConfig(n.get("image_size").asInt(), n.get("channels").asInt(), n.get("nz").asInt(),
+                n.get("ngf").asInt(), n.get("ndf").asInt(), n.get("extra_layers").asInt());
+    }
+
+    private static void putText(ZipOutputStream zip, String name, String text) throws IOException {
+        zip.putNextEntry(new ZipEntry(name));
+        zip.write(text.getBytes(StandardCharsets.UTF_8));
+        zip.closeEntry();
+    }
+
+    private static String readText(ZipFile zip, ZipEntry entry) throws IOException {
+        try (InputStream in = zip.getInputStream(entry)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+}

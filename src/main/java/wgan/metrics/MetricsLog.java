@@ -1,0 +1,49 @@
+package wgan.metrics;
+
+import wgan.io.Json;
+
+import java.io.BufferedWriter;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Appends one JSON object per line to metrics.jsonl, flushed at once so a crash loses no line. */
+public final class MetricsLog implements Closeable {
+    private final BufferedWriter out;
+
+    public MetricsLog(Path file) throws IOException {
+        out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND);
+    }
+
+    public void write(IterationRecord r) throws IOException {
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("epoch", r.epoch());
+        line.put("gen_iter", r.genIter());
+        line.put("critic_steps", r.criticSteps());
+        line.put("loss_d", r.lossD());
+        line.put("loss_g", r.lossG());
+        line.put("loss_d_real", r.lossDReal());
+        line.put("loss_d_fake", r.lossDFake());
+        line.put("seconds", round(r.seconds(), 4));
+        line.put("images_per_s", round(r.imagesPerS(), 1));
+        out.write(Json.line(line));
+        out.newLine();
+        out.flush();
+    }
+
+    private static double round(double v, int digits) {
+        double scale = Math.pow(10, digits);
+        return Math.round(v * scale) / scale;
+    }
+
+    @Override
+    public void close() throws IOException {
+        out.close();
+    }
+}

@@ -1,0 +1,40 @@
+package wgan.model;
+
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Noise vectors and images made from them. */
+public final class Generation {
+    /**
+     * Images are generated in chunks of this many with BatchNorm in training mode (batch
+     * statistics), as the reference makes its samples; a fixed chunk keeps an image's pixels
+     * independent of how many are asked for.
+     */
+    public static final int CHUNK = 64;
+
+    private Generation() {
+    }
+
+    /** n noise vectors N(0, 1), shaped [n, nz, 1, 1] for the generator's input. */
+    public static INDArray noise(Rng rng, int n, int nz) {
+        float[] values = new float[n * nz];
+        rng.fillGaussian(values, 0, 1);
+        return Nd4j.create(values, new long[]{n, nz, 1, 1}, 'c');
+    }
+
+    /** Images for the given noise, [n, C, S, S] in [-1, 1]. */
+    public static INDArray generate(ComputationGraph generator, INDArray noise) {
+        long n = noise.size(0);
+        List<INDArray> parts = new ArrayList<>();
+        for (long from = 0; from < n; from += CHUNK) {
+            long to = Math.min(n, from + CHUNK);
+            INDArray chunk = noise.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(from, to));
+            parts.add(generator.outputSingle(true, chunk.dup()));
+        }
+        return parts.size() == 1 ? parts.get(0) : Nd4j.concat(0, parts.toArray(new INDArray[0]));
+    }
+}
