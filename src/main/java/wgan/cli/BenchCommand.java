@@ -1,0 +1,60 @@
+package wgan.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import wgan.config.InputException;
+import wgan.config.ModelConfig;
+import wgan.io.Json;
+import wgan.train.Benchmark;
+
+import java.util.concurrent.Callable;
+
+@Command(name = "bench", mixinStandardHelpOptions = true, showDefaultValues = true, sortOptions = false,
+        description = {"Times steady-state generator iterations (K=5 critic steps + 1 generator step, all the real work)",
+                "on random images, with the statefarm-64 networks by default. Compare with ../shared/bench/torch_wgan.py."})
+final class BenchCommand implements Callable<Integer> {
+    static final int N_CRITIC = 5;
+
+    @Option(names = "--image-size", paramLabel = "S", defaultValue = "64", description = "Square image size.")
+    int imageSize;
+
+    @Option(names = "--channels", paramLabel = "1|3", defaultValue = "3", description = "Image channels.")
+    int channels;
+
+    @Option(names = "--batch-size", paramLabel = "B", defaultValue = "64", description = "Batch size.")
+    int batchSize;
+
+    @Option(names = "--ngf", paramLabel = "N", defaultValue = "64", description = "Generator width.")
+    int ngf;
+
+    @Option(names = "--ndf", paramLabel = "N", defaultValue = "64", description = "Critic width.")
+    int ndf;
+
+    @Option(names = "--iters", paramLabel = "N", defaultValue = "3", description = "Timed generator iterations.")
+    int iters;
+
+    @Option(names = "--warmup", paramLabel = "N", defaultValue = "1", description = "Untimed iterations first.")
+    int warmup;
+
+    @Option(names = "--json", description = "Print one JSON line instead of the summary.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        if (iters < 1 || warmup < 0 || batchSize < 1) {
+            throw new InputException("--iters and --batch-size must be 1 or more and --warmup 0 or more");
+        }
+        ModelConfig model = new ModelConfig(imageSize, channels, 100, ngf, ndf, 0);
+        Benchmark.Result r = Benchmark.run(model, batchSize, N_CRITIC, warmup, iters);
+        if (json) {
+            System.out.println(Json.line(r.toMap()));
+        } else {
+            System.out.printf("%dx%dx%d batch %d: %.3f generator iterations/s (%.2f s each): critic step %.0f ms,"
+                            + " generator step %.0f ms; backend %s, %s threads; peak RSS %d MB%n",
+                    imageSize, imageSize, channels, batchSize, r.genItersPerS(), 1 / r.genItersPerS(),
+                    r.criticStepMs(), r.generatorStepMs(), r.backend().get("name"), r.backend().get("threads"),
+                    r.peakRssMb());
+        }
+        return ExitCode.OK.code;
+    }
+}
