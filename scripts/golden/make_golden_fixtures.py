@@ -12,6 +12,7 @@ Usage (Debian: apt-get install python3-torch):
     /usr/bin/python3 scripts/golden/make_golden_fixtures.py
 writes src/test/resources/golden/wgan-steps-rmsprop.json and wgan-steps-adam.json.
 """
+import copy
 import json
 import os
 
@@ -91,7 +92,12 @@ def flat(tensors):
     return {k: [float(x) for x in v.detach().reshape(-1)] for k, v in tensors.items()}
 
 
-def critic_step(netG, netD, optD, real, noise):
+def gradients(named):
+    """The gradient about to be applied, by DL4J name, for learned parameters that have one."""
+    return {k: v.grad.clone() for k, v in named.items() if isinstance(v, nn.Parameter) and v.grad is not None}
+
+
+def critic_step(netG, netD, optD, real, noise, named=None, grads=None):
     for p in netD.parameters():
         p.data.clamp_(-CLIP, CLIP)
     netD.zero_grad()
@@ -101,17 +107,21 @@ def critic_step(netG, netD, optD, real, noise):
         fake = netG(noise)
     err_fake = netD(fake).mean()
     err_fake.backward(-torch.ones_like(err_fake))
+    if grads is not None:
+        grads.update(gradients(named))
     optD.step()
     return {"kind": "critic", "loss_d": float(err_real - err_fake),
             "loss_d_real": float(err_real), "loss_d_fake": float(err_fake)}
 
 
-def generator_step(netG, netD, optG, noise):
+def generator_step(netG, netD, optG, noise, named=None, grads=None):
     for p in netD.parameters():
         p.requires_grad = False
     netG.zero_grad()
     err_g = netD(netG(noise)).mean()
     err_g.backward(torch.ones_like(err_g))
+    if grads is not None:
+        grads.update(gradients(named))
     optG.step()
     for p in netD.parameters():
         p.requires_grad = True
@@ -133,6 +143,7 @@ def run(kind):
     netD.apply(weights_init)
     named = {**named_params(netG, gnames), **named_params(netD, dnames)}
     initial = flat(named)
+    fresh_g, fresh_d = copy.deepcopy(netG), copy.deepcopy(netD)
     optD, optG = make_optimizer(kind, netD.parameters()), make_optimizer(kind, netG.parameters())
 
     def images(n):
@@ -143,7 +154,13 @@ def run(kind):
 
     inputs = {"real1": images(BATCH), "noise1": noise(), "real2": images(SHORT_BATCH), "noise2": noise(),
               "noise3": noise(), "real4": images(BATCH), "noise4": noise(), "noise5": noise()}
-    steps = [critic_step(netG, netD, optD, inputs["real1"], inputs["noise1"])]
+    critic_grads, generator_grads = {}, {}
+    # The generator's gradient straight from the initial weights (no critic step before it), so a
+    # float32 test can compare gradients without inheriting float drift from earlier updates.
+    fresh_named = {**named_params(fresh_g, gnames), **named_params(fresh_d, dnames)}
+    generator_step(fresh_g, fresh_d, make_optimizer(kind, fresh_g.parameters()), inputs["noise3"],
+                   fresh_named, generator_grads)
+    steps = [critic_step(netG, netD, optD, inputs["real1"], inputs["noise1"], named, critic_grads)]
     after_first = flat(named)
     steps.append(critic_step(netG, netD, optD, inputs["real2"], inputs["noise2"]))
     steps.append(generator_step(netG, netD, optG, inputs["noise3"]))
@@ -157,6 +174,7 @@ def run(kind):
         "inputs": {k: {"shape": list(v.shape), "values": [float(x) for x in v.reshape(-1)]}
                    for k, v in inputs.items()},
         "initial": initial, "steps": steps, "after_first_critic_step": after_first, "final": flat(named),
+        "gradient_first_critic_step": flat(critic_grads), "gradient_generator_from_initial": flat(generator_grads),
     }
     path = os.path.join(OUT_DIR, "wgan-steps-%s.json" % kind)
     with open(path, "w") as f:

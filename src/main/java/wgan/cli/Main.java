@@ -15,12 +15,24 @@ import java.util.List;
 /** Entry point: parses, runs one subcommand, maps every failure to one line and an exit code. */
 public final class Main {
     static final String SAMPLE_PRESET = "sample-32.args";
+    private static final String PLATFORM_EXTENSION = "org.bytedeco.javacpp.platform.extension";
 
     private Main() {
     }
 
     public static void main(String[] args) {
+        selectNativeBuild();
         System.exit(run(args, System.out, System.err));
+    }
+
+    /**
+     * The jar carries ND4J's oneDNN native build (pom.xml: nd4j.classifier); JavaCPP loads it only
+     * when told its platform extension. Must run before ND4J is first touched.
+     */
+    static void selectNativeBuild() {
+        if (System.getProperty(PLATFORM_EXTENSION) == null) {
+            System.setProperty(PLATFORM_EXTENSION, "-onednn");
+        }
     }
 
     /** Runs wgan without exiting the JVM; tests call this. */

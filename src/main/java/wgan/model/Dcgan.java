@@ -48,6 +48,10 @@ public final class Dcgan {
     private static final double BN_EPS = 1e-5;
     public static final double BN_DECAY = 0.9;
 
+    static {
+        NativeHelpers.enable();
+    }
+
     private Dcgan() {
     }
 

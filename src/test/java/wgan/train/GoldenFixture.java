@@ -1,0 +1,91 @@
+package wgan.train;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import wgan.config.ModelConfig;
+import wgan.config.OptimizerKind;
+import wgan.model.GanNetworks;
+import wgan.model.ParamBlock;
+import wgan.model.ParamLayout;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A PyTorch reference run (scripts/golden/make_golden_fixtures.py) and ways to replay it here. */
+final class GoldenFixture {
+    final JsonNode json;
+    final OptimizerKind optimizer;
+
+    private GoldenFixture(JsonNode json, OptimizerKind optimizer) {
+        this.json = json;
+        this.optimizer = optimizer;
+    }
+
+    static GoldenFixture load(String optimizer) {
+        String resource = "/golden/wgan-steps-" + optimizer + ".json";
+        try (InputStream in = GoldenFixture.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IOException("missing test resource " + resource);
+            }
+            return new GoldenFixture(new ObjectMapper().readTree(in), OptimizerKind.valueOf(optimizer));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    ModelConfig model() {
+        JsonNode m = json.get("model");
+        return new ModelConfig(m.get("image_size").asInt(), m.get("channels").asInt(), m.get("nz").asInt(),
+                m.get("ngf").asInt(), m.get("ndf").asInt(), m.get("extra_layers").asInt());
+    }
+
+    /** Networks of the given precision holding the reference's initial parameters. */
+    GanNetworks initialNetworks(DataType dataType) {
+        GanNetworks nets = GanNetworks.initialised(model(), dataType, 1);
+        JsonNode initial = json.get("initial");
+        INDArray flat = nets.allParams();
+        for (ParamBlock b : nets.chainedLayout().blocks()) {
+            INDArray view = ParamLayout.view(flat, b);
+            if (b.key().equals("var")) {
+                view.assign(1); // PyTorch's initial running variance
+            } else {
+                view.assign(Nd4j.createFromArray(doubles(initial.get(name(b)))));
+            }
+        }
+        return nets;
+    }
+
+    /** Training steps with the fixture's settings, the optimisers optionally wrapped. */
+    WganSteps steps(GanNetworks nets, java.util.function.UnaryOperator<Optimizer> wrap) {
+        double lr = json.get("lr").asDouble();
+        return new WganSteps(nets, json.get("clip").asDouble(),
+                wrap.apply(Optimizer.create(optimizer, lr, nets.critic().params())),
+                wrap.apply(Optimizer.create(optimizer, lr, nets.generator().params())));
+    }
+
+    INDArray input(String name, DataType dataType) {
+        JsonNode node = json.get("inputs").get(name);
+        List<Long> shape = new ArrayList<>();
+        node.get("shape").forEach(s -> shape.add(s.asLong()));
+        return Nd4j.createFromArray(doubles(node.get("values")))
+                .reshape(shape.stream().mapToLong(Long::longValue).toArray()).castTo(dataType);
+    }
+
+    static String name(ParamBlock b) {
+        return b.layer() + "_" + b.key();
+    }
+
+    static double[] doubles(JsonNode values) {
+        double[] out = new double[values.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = values.get(i).asDouble();
+        }
+        return out;
+    }
+}
