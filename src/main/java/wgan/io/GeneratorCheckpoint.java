@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.zip.Deflater;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
@@ -51,10 +52,11 @@ public final class GeneratorCheckpoint {
         AtomicFiles.write(file, temp -> {
             try (OutputStream out = Files.newOutputStream(temp);
                  ZipOutputStream zip = new ZipOutputStream(new BufferedOutputStream(out))) {
+                zip.setLevel(Deflater.NO_COMPRESSION); // float weights do not compress; deflate cost seconds
                 putText(zip, META_ENTRY, Json.pretty(meta));
                 putText(zip, CONFIGURATION_ENTRY, generator.getConfiguration().toJson());
                 zip.putNextEntry(new ZipEntry(COEFFICIENTS_ENTRY));
-                DataOutputStream data = new DataOutputStream(zip);
+                DataOutputStream data = new DataOutputStream(new BufferedOutputStream(zip, 1 << 20));
                 Nd4j.write(generator.params(), data);
                 data.flush();
                 zip.closeEntry();

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.zip.Deflater;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
@@ -39,12 +40,13 @@ public final class StateCheckpoint {
         AtomicFiles.write(file, temp -> {
             try (OutputStream out = Files.newOutputStream(temp);
                  ZipOutputStream zip = new ZipOutputStream(new BufferedOutputStream(out, 1 << 20))) {
+                zip.setLevel(Deflater.NO_COMPRESSION); // float weights do not compress; deflate cost seconds
                 zip.putNextEntry(new ZipEntry(META_ENTRY));
                 zip.write(Json.pretty(meta).getBytes(StandardCharsets.UTF_8));
                 zip.closeEntry();
                 for (Map.Entry<String, INDArray> e : arrays.entrySet()) {
                     zip.putNextEntry(new ZipEntry(ARRAY_DIR + e.getKey() + ".bin"));
-                    DataOutputStream data = new DataOutputStream(zip);
+                    DataOutputStream data = new DataOutputStream(new BufferedOutputStream(zip, 1 << 20));
                     Nd4j.write(e.getValue(), data);
                     data.flush();
                     zip.closeEntry();

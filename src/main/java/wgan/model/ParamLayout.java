@@ -3,7 +3,6 @@ package wgan.model;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.util.ArrayList;
@@ -12,20 +11,20 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Where each parameter of a graph sits in its flat parameter vector, and the masks that let the
- * training step treat the whole vector with a few vectorised operations instead of per-layer loops.
+ * Where each parameter of a graph sits in its flat parameter vector: the optimisers work on the
+ * whole vector at once, and only clipping and BatchNorm's running statistics need the blocks.
  */
 public final class ParamLayout {
     private final List<ParamBlock> blocks;
     private final long size;
-    private final INDArray learnedMask;
     private final List<ParamBlock> learnedRuns;
+    private final List<ParamBlock> runningStatistics;
 
-    private ParamLayout(List<ParamBlock> blocks, long size, INDArray learnedMask, List<ParamBlock> learnedRuns) {
+    private ParamLayout(List<ParamBlock> blocks, long size, List<ParamBlock> learnedRuns) {
         this.blocks = blocks;
         this.size = size;
-        this.learnedMask = learnedMask;
         this.learnedRuns = learnedRuns;
+        this.runningStatistics = blocks.stream().filter(ParamBlock::isRunningStatistic).toList();
     }
 
     public static ParamLayout of(ComputationGraph graph) {
@@ -39,14 +38,7 @@ public final class ParamLayout {
             }
         }
         blocks.sort(Comparator.comparingLong(ParamBlock::offset));
-        long size = flat.length();
-        INDArray mask = Nd4j.zeros(flat.dataType(), size);
-        for (ParamBlock b : blocks) {
-            if (!b.isRunningStatistic()) {
-                mask.get(NDArrayIndex.interval(b.offset(), b.end())).assign(1);
-            }
-        }
-        return new ParamLayout(List.copyOf(blocks), size, mask, mergeLearnedRuns(blocks));
+        return new ParamLayout(List.copyOf(blocks), flat.length(), mergeLearnedRuns(blocks));
     }
 
     /** Adjacent learned blocks merged, so clipping touches few, long, contiguous views. */
@@ -80,9 +72,9 @@ public final class ParamLayout {
         return size;
     }
 
-    /** 1 where a parameter is learned (weights, gamma, beta), 0 at BatchNorm running statistics. */
-    public INDArray learnedMask() {
-        return learnedMask;
+    /** BatchNorm running means and variances, which are not learned. */
+    public List<ParamBlock> runningStatistics() {
+        return runningStatistics;
     }
 
     /** The learned parameters as maximal contiguous runs. */

@@ -66,10 +66,14 @@ public final class Benchmark {
                                   long[] nanos) {
         long t0 = System.nanoTime();
         for (int k = 0; k < nCritic; k++) {
-            steps.criticStep(real, Generation.noise(rng, batch, nz));
+            try (INDArray noise = Generation.noise(rng, batch, nz)) {
+                steps.criticStep(real, noise);
+            }
         }
         long t1 = System.nanoTime();
-        steps.generatorStep(Generation.noise(rng, batch, nz));
+        try (INDArray noise = Generation.noise(rng, batch, nz)) {
+            steps.generatorStep(noise);
+        }
         long t2 = System.nanoTime();
         nanos[0] += t1 - t0;
         nanos[1] += t2 - t1;

@@ -77,14 +77,17 @@ public final class Trainer {
                     int criticSteps = 0;
                     long realImages = 0;
                     while (criticSteps < planned && batches.hasNext()) {
-                        INDArray real = batches.next();
-                        lastCritic = steps.criticStep(real, Generation.noise(noise, batch, nz));
+                        try (INDArray real = batches.next(); INDArray z = Generation.noise(noise, batch, nz)) {
+                            lastCritic = steps.criticStep(real, z);
+                            realImages += real.size(0);
+                        }
                         criticSteps++;
-                        realImages += real.size(0);
                     }
 
                     // (2) the generator, on a full batch of fresh noise
-                    lastLossG = steps.generatorStep(Generation.noise(noise, batch, nz));
+                    try (INDArray z = Generation.noise(noise, batch, nz)) {
+                        lastLossG = steps.generatorStep(z);
+                    }
                     generatorIterations++;
                     epochIterations++;
                     epochImages += realImages;
