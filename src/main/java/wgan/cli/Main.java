@@ -95,7 +95,7 @@ public final class Main {
             return args;
         }
         boolean choosesData = Arrays.stream(args).anyMatch(a -> a.equals("--data") || a.startsWith("--data=")
-                || a.startsWith("@") || a.equals("--help") || a.equals("-h"));
+                || a.startsWith("--resume") || a.startsWith("@") || a.equals("--help") || a.equals("-h"));
         if (choosesData) {
             return args;
         }

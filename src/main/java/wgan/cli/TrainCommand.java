@@ -1,26 +1,42 @@
 package wgan.cli;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import sun.misc.Signal;
+import wgan.config.InputException;
 import wgan.config.ModelConfig;
 import wgan.config.OptimizerKind;
 import wgan.config.TrainConfig;
 import wgan.data.ImageLoader;
 import wgan.data.ImageSet;
 import wgan.io.RunFolder;
+import wgan.io.StateCheckpoint;
+import wgan.train.StopRequest;
 import wgan.train.Trainer;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.LocalDateTime;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
 @Command(name = "train", mixinStandardHelpOptions = true, showDefaultValues = true, sortOptions = false,
         description = {"Trains a WGAN on a folder of images (searched recursively; jpg, jpeg, png, bmp).",
                 "Presets: wgan train @config/statefarm-64.args [flags]; flags after a preset win.",
-                "With no --data it trains on the embedded sample (data/sample) with config/sample-32.args."})
+                "With no --data it trains on the embedded sample (data/sample) with config/sample-32.args.",
+                "Ctrl-C or SIGTERM: finishes the current step, writes a checkpoint and tells how to resume."})
 final class TrainCommand implements Callable<Integer> {
+    /** The options a resumed run may change; every other one is the run's own. */
+    private static final Set<String> RESUMABLE = Set.of("--resume", "--epochs", "--checkpoint-every", "--keep");
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--data", paramLabel = "DIR", description = "Folder of images (default: data/sample).")
     Path data;
@@ -78,19 +94,139 @@ final class TrainCommand implements Callable<Integer> {
             description = "Run folder (default: runs/<yyyyMMdd-HHmmss>-<data folder name>).")
     Path out;
 
+    @Option(names = "--resume", paramLabel = "RUN_DIR",
+            description = "Continue that run exactly where its last checkpoint left it, with its own options;"
+                    + " only --epochs, --checkpoint-every and --keep may change.")
+    Path resume;
+
+    @Option(names = "--checkpoint-every", paramLabel = "N", defaultValue = "0",
+            description = "Checkpoint every N generator iterations; 0: about every 10 minutes."
+                    + " Every epoch end is checkpointed too.")
+    int checkpointEvery;
+
+    @Option(names = "--keep", paramLabel = "N", defaultValue = "0",
+            description = "Per-epoch checkpoints to keep, newest first; 0 keeps all."
+                    + " checkpoints/state.zip and generator.zip are always the latest.")
+    int keep;
+
     @Override
     public Integer call() throws Exception {
-        TrainConfig config = resolve();
         PrintStream console = System.out;
+        return resume != null ? resumeRun(console) : startRun(console);
+    }
+
+    private int startRun(PrintStream console) throws IOException {
+        TrainConfig config = resolve();
         console.printf("wgan train: data %s, %dx%dx%d, batch %d, seed %d%n", config.data(), imageSize, imageSize,
                 channels, batchSize, config.seed());
         ImageSet images = loadImages(config, console);
         RunFolder run = RunFolder.createNew(config.outDir());
+        run.lock();
         console.println("run folder: " + run.root());
-        Trainer.Result result = new Trainer(config, console).train(images, run);
-        console.printf("done: %d generator iterations in %.0f s; sample with: wgan sample --checkpoint %s%n",
-                result.generatorIterations(), result.seconds(), run.generatorCheckpoint());
-        return ExitCode.OK.code;
+        StopRequest stop = stopOnSignals(console);
+        return finish(Trainer.start(config, images, run, console, stop).train(), run, stop, console);
+    }
+
+    private int resumeRun(PrintStream console) throws IOException {
+        refuseNonResumableOptions();
+        RunFolder run = RunFolder.existing(resume);
+        run.lock();
+        StateCheckpoint.Loaded state = loadState(run);
+        TrainConfig saved = Trainer.savedConfig(state);
+        TrainConfig config = saved.withResumable(given("--epochs") ? epochs : saved.epochs(),
+                given("--checkpoint-every") ? checkpointEvery : saved.checkpointEvery(),
+                given("--keep") ? keep : saved.keepEpochs());
+        if (config.epochs() != saved.epochs()) {
+            console.printf("resuming with --epochs %d (the run had %d)%n", config.epochs(), saved.epochs());
+        }
+        console.printf("wgan train: resuming %s (data %s, seed %d)%n", run.root(), config.data(), config.seed());
+        ImageSet images = loadImages(config, console);
+        int expected = state.meta().get("options").path("images_used").asInt(images.count());
+        if (images.count() != expected) {
+            console.printf("warning: the data folder now has %d usable images, the run started with %d: the"
+                    + " resumed run will not match an uninterrupted one%n", images.count(), expected);
+        }
+        StopRequest stop = stopOnSignals(console);
+        Trainer trainer = Trainer.resume(config, state, images, run, console, stop);
+        if (trainer.finished()) {
+            console.printf("run %s is already complete (%d epochs, %d generator iterations); to train longer:"
+                    + " wgan train --resume %s --epochs N%n", run.root(), config.epochs(),
+                    trainer.generatorIterations(), run.root());
+            return ExitCode.OK.code;
+        }
+        console.printf("continuing at generator iteration %d%n", trainer.generatorIterations());
+        return finish(trainer.train(), run, stop, console);
+    }
+
+    private int finish(Trainer.Result result, RunFolder run, StopRequest stop, PrintStream console) {
+        switch (result.outcome()) {
+            case INTERRUPTED -> {
+                console.printf("stopped at generator iteration %d; checkpoint written. Resume with:"
+                        + " wgan train --resume %s%n", result.generatorIterations(), run.root());
+                return stop.exitCode();
+            }
+            case DIVERGED -> {
+                System.err.printf("wgan: training diverged: NaN or infinity %d times in a row after rolling back;"
+                        + " try lower --lr-d/--lr-g or a smaller --clip (last good checkpoint: %s)%n",
+                        Trainer.MAX_ROLLBACKS_IN_A_ROW, run.root().resolve("checkpoints/state.zip"));
+                return ExitCode.DIVERGED.code;
+            }
+            default -> {
+                console.printf("done: %d generator iterations in %.0f s; sample with: wgan sample --checkpoint %s%n",
+                        result.generatorIterations(), result.seconds(), run.generatorCheckpoint());
+                return ExitCode.OK.code;
+            }
+        }
+    }
+
+    /**
+     * First Ctrl-C or SIGTERM: stop after the current step with a checkpoint. A second one quits at
+     * once, which is safe too: checkpoints are replaced atomically.
+     */
+    private static StopRequest stopOnSignals(PrintStream console) {
+        StopRequest stop = new StopRequest();
+        for (ExitCode code : List.of(ExitCode.INTERRUPTED, ExitCode.TERMINATED)) {
+            String name = code == ExitCode.INTERRUPTED ? "INT" : "TERM";
+            Signal.handle(new Signal(name), signal -> {
+                if (stop.request(code.code)) {
+                    console.println("\nwgan: SIG" + name + ": stopping after the current step to write a checkpoint"
+                            + " (again to quit at once)");
+                } else {
+                    Runtime.getRuntime().halt(code.code);
+                }
+            });
+        }
+        return stop;
+    }
+
+    private static StateCheckpoint.Loaded loadState(RunFolder run) {
+        Path file = run.checkpoints(0).state();
+        try {
+            StateCheckpoint.Loaded state = StateCheckpoint.load(file);
+            if (!"wgan-state".equals(state.meta().path("format").asText())) {
+                throw new InputException(file + " is not a wgan training state");
+            }
+            return state;
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof InputException ie) {
+                throw ie;
+            }
+            throw new InputException("cannot read " + file + " (" + e.getMessage() + "); the per-epoch"
+                    + " checkpoints beside it (epoch-NNNN-state.zip) can be copied over it to resume from there", e);
+        }
+    }
+
+    private void refuseNonResumableOptions() {
+        List<String> fixed = spec.commandLine().getParseResult().matchedOptions().stream()
+                .map(OptionSpec::longestName).filter(name -> !RESUMABLE.contains(name)).distinct().toList();
+        if (!fixed.isEmpty()) {
+            throw new InputException("with --resume the run keeps its own options; " + String.join(", ", fixed)
+                    + " cannot change (only --epochs, --checkpoint-every and --keep can)");
+        }
+    }
+
+    private boolean given(String option) {
+        return spec.commandLine().getParseResult().hasMatchedOption(option);
     }
 
     private TrainConfig resolve() {
@@ -98,7 +234,8 @@ final class TrainCommand implements Callable<Integer> {
         Path dataDir = data != null ? data : AppHome.locate().resolve("data").resolve("sample");
         long runSeed = seed != null ? seed : new SecureRandom().nextLong() & Long.MAX_VALUE;
         Path runDir = out != null ? out : RunFolder.defaultLocation(Path.of("runs"), dataDir, LocalDateTime.now());
-        return new TrainConfig(model, dataDir, epochs, batchSize, nCritic, clip, lrD, lrG, optimizer, runSeed, runDir);
+        return new TrainConfig(model, dataDir, epochs, batchSize, nCritic, clip, lrD, lrG, optimizer, runSeed, runDir,
+                checkpointEvery, keep);
     }
 
     private static ImageSet loadImages(TrainConfig config, PrintStream console) {

@@ -16,9 +16,12 @@ import java.nio.file.Path;
  * @param optimizer    RMSprop (the paper's) or Adam
  * @param seed         drives initialisation, noise and data order
  * @param outDir       the run folder
+ * @param checkpointEvery checkpoint every this many generator iterations; 0: every ~10 minutes
+ * @param keepEpochs   per-epoch checkpoints to keep, newest first; 0 keeps all
  */
 public record TrainConfig(ModelConfig model, Path data, int epochs, int batchSize, int nCritic, double clip,
-                          double lrD, double lrG, OptimizerKind optimizer, long seed, Path outDir) {
+                          double lrD, double lrG, OptimizerKind optimizer, long seed, Path outDir,
+                          int checkpointEvery, int keepEpochs) {
 
     public TrainConfig {
         ModelConfig.requirePositive("--epochs", epochs);
@@ -30,5 +33,14 @@ public record TrainConfig(ModelConfig model, Path data, int epochs, int batchSiz
         if (!(lrD > 0) || !(lrG > 0) || Double.isInfinite(lrD) || Double.isInfinite(lrG)) {
             throw new InputException("--lr-d and --lr-g must be positive numbers, got " + lrD + " and " + lrG);
         }
+        if (checkpointEvery < 0 || keepEpochs < 0) {
+            throw new InputException("--checkpoint-every and --keep must be 0 or more");
+        }
+    }
+
+    /** The same run with the options that may change on --resume. */
+    public TrainConfig withResumable(int newEpochs, int newCheckpointEvery, int newKeepEpochs) {
+        return new TrainConfig(model, data, newEpochs, batchSize, nCritic, clip, lrD, lrG, optimizer, seed, outDir,
+                newCheckpointEvery, newKeepEpochs);
     }
 }

@@ -21,11 +21,15 @@ public final class EpochBatches {
     private int handedOut;
     private CompletableFuture<INDArray> prefetched;
 
-    public EpochBatches(ImageSet images, int batchSize, long seed, int epoch, ExecutorService background) {
+    /** @param startBatch batches of this epoch already used (a resumed run skips them) */
+    public EpochBatches(ImageSet images, int batchSize, long seed, int epoch, ExecutorService background,
+                        int startBatch) {
         this.images = images;
         this.batchSize = batchSize;
         this.order = Rng.derive(seed, "data-order-epoch-" + epoch).permutation(images.count());
         this.background = background;
+        this.nextStart = Math.min(order.length, startBatch * batchSize);
+        this.handedOut = startBatch;
         prefetch();
     }
 

@@ -30,17 +30,38 @@ public final class AtomicFiles {
         Path temp = dir.resolve("." + target.getFileName() + "." + ProcessHandle.current().pid() + "."
                 + Thread.currentThread().getId() + ".tmp");
         try {
-            writer.writeTo(temp);
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                channel.force(true);
-            }
-            try {
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
+            writeAndSync(temp, writer);
+            moveOver(temp, target);
+        } catch (IOException e) {
+            // Say which file: "No space left on device" alone does not tell a user where.
+            throw new IOException("cannot write " + target + ": " + e.getMessage(), e);
         } finally {
             Files.deleteIfExists(temp);
+        }
+    }
+
+    private static void writeAndSync(Path temp, Writer writer) throws IOException {
+        writer.writeTo(temp);
+        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+            channel.force(true);
+        }
+    }
+
+    private static void moveOver(Path temp, Path target) throws IOException {
+        try {
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+        syncDirectory(target.toAbsolutePath().getParent());
+    }
+
+    /** Makes the rename itself durable across a power cut; best effort where a folder cannot be synced. */
+    private static void syncDirectory(Path dir) {
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException e) {
+            // some file systems refuse to sync a folder; the file itself is already on disk
         }
     }
 

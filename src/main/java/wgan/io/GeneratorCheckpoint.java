@@ -45,11 +45,16 @@ public final class GeneratorCheckpoint {
 
     public static void save(ComputationGraph generator, ModelConfig model, Map<String, Object> extraMeta, Path file)
             throws IOException {
+        AtomicFiles.write(file, writer(generator, model, extraMeta));
+    }
+
+    /** Writes the zip to a given path (not atomically: compose with {@link AtomicFiles}). */
+    public static AtomicFiles.Writer writer(ComputationGraph generator, ModelConfig model, Map<String, Object> extraMeta) {
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("format", FORMAT);
         meta.put("model", modelToMap(model));
         meta.putAll(extraMeta);
-        AtomicFiles.write(file, temp -> {
+        return temp -> {
             try (OutputStream out = Files.newOutputStream(temp);
                  ZipOutputStream zip = new ZipOutputStream(new BufferedOutputStream(out))) {
                 zip.setLevel(Deflater.NO_COMPRESSION); // float weights do not compress; deflate cost seconds
@@ -61,7 +66,7 @@ public final class GeneratorCheckpoint {
                 data.flush();
                 zip.closeEntry();
             }
-        });
+        };
     }
 
     public static Loaded load(Path file) {

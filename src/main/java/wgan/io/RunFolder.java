@@ -4,6 +4,10 @@ import wgan.config.InputException;
 import wgan.data.SkippedFile;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -30,10 +34,20 @@ public final class RunFolder {
         this.root = root;
     }
 
+    /** An existing run folder, for --resume. */
+    public static RunFolder existing(Path root) {
+        if (!Files.isRegularFile(root.resolve("checkpoints").resolve(CheckpointFiles.STATE))) {
+            throw new InputException("cannot resume " + root + ": it holds no checkpoints/state.zip"
+                    + " (give the folder of a run started by wgan train)");
+        }
+        return new RunFolder(root);
+    }
+
     /** Creates a new run folder; refuses one that already holds a run, so no run is overwritten. */
     public static RunFolder createNew(Path root) {
         if (Files.exists(root.resolve("options.json"))) {
-            throw new InputException("run folder " + root + " already holds a run; choose another --out");
+            throw new InputException("run folder " + root + " already holds a run; continue it with"
+                    + " --resume " + root + " or choose another --out");
         }
         try {
             Files.createDirectories(root.resolve("samples"));
@@ -56,12 +70,74 @@ public final class RunFolder {
         return root.resolve("metrics.jsonl");
     }
 
-    public Path generatorCheckpoint() {
-        return root.resolve("checkpoints").resolve("generator.zip");
+    public CheckpointFiles checkpoints(int keepEpochs) {
+        return new CheckpointFiles(root.resolve("checkpoints"), keepEpochs);
     }
 
-    public Path stateCheckpoint() {
-        return root.resolve("checkpoints").resolve("state.zip");
+    public Path generatorCheckpoint() {
+        return root.resolve("checkpoints").resolve(CheckpointFiles.GENERATOR);
+    }
+
+    /**
+     * Takes the run folder for this process. The lock is the operating system's, so a process
+     * that dies (even by SIGKILL) leaves nothing stuck; it is held until the JVM exits.
+     */
+    public void lock() {
+        Path lockFile = root.resolve(".lock");
+        try {
+            FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.READ);
+            FileLock lock;
+            try {
+                lock = channel.tryLock();
+            } catch (OverlappingFileLockException e) {
+                lock = null;
+            }
+            if (lock == null) {
+                channel.close();
+                String holder = Files.readString(lockFile).strip();
+                throw new InputException("run folder " + root + " is in use by another wgan train"
+                        + (holder.isEmpty() ? "" : " (pid " + holder + ")") + "; wait for it or stop it first");
+            }
+            channel.truncate(0);
+            channel.write(java.nio.ByteBuffer.wrap(String.valueOf(ProcessHandle.current().pid())
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+            HELD_LOCKS.add(lock); // keep the channel open (and the lock held) for the process's life
+        } catch (IOException e) {
+            throw new InputException("cannot lock run folder " + root + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static final List<FileLock> HELD_LOCKS = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Releases this process's locks (tests run several trainings in one JVM). */
+    public static void releaseLocks() throws IOException {
+        for (FileLock lock : HELD_LOCKS) {
+            lock.channel().close();
+        }
+        HELD_LOCKS.clear();
+    }
+
+    /**
+     * Drops metrics lines past a checkpoint: a run killed after writing them repeats those
+     * iterations when it resumes, and each iteration must appear once.
+     */
+    public void truncateMetricsAfter(long generatorIterations) throws IOException {
+        Path metrics = metrics();
+        if (!Files.exists(metrics)) {
+            return;
+        }
+        List<String> kept = new java.util.ArrayList<>();
+        for (String line : Files.readAllLines(metrics)) {
+            try {
+                if (!line.isBlank() && Json.parse(line).path("gen_iter").asLong() <= generatorIterations) {
+                    kept.add(line);
+                }
+            } catch (IOException e) {
+                // a line cut short by the kill: drop it
+            }
+        }
+        AtomicFiles.writeString(metrics, kept.stream().map(l -> l + "\n").collect(Collectors.joining()));
     }
 
     public Path realsGrid() {

@@ -37,7 +37,12 @@ public final class StateCheckpoint {
     }
 
     public static void save(Path file, Map<String, Object> meta, Map<String, INDArray> arrays) throws IOException {
-        AtomicFiles.write(file, temp -> {
+        AtomicFiles.write(file, writer(meta, arrays));
+    }
+
+    /** Writes the zip to a given path (not atomically: compose with {@link AtomicFiles}). */
+    public static AtomicFiles.Writer writer(Map<String, Object> meta, Map<String, INDArray> arrays) {
+        return temp -> {
             try (OutputStream out = Files.newOutputStream(temp);
                  ZipOutputStream zip = new ZipOutputStream(new BufferedOutputStream(out, 1 << 20))) {
                 zip.setLevel(Deflater.NO_COMPRESSION); // float weights do not compress; deflate cost seconds
@@ -52,7 +57,7 @@ public final class StateCheckpoint {
                     zip.closeEntry();
                 }
             }
-        });
+        };
     }
 
     public static Loaded load(Path file) throws IOException {

@@ -26,15 +26,33 @@ public final class MetricsLog implements Closeable {
         line.put("epoch", r.epoch());
         line.put("gen_iter", r.genIter());
         line.put("critic_steps", r.criticSteps());
-        line.put("loss_d", r.lossD());
-        line.put("loss_g", r.lossG());
-        line.put("loss_d_real", r.lossDReal());
-        line.put("loss_d_fake", r.lossDFake());
+        line.put("loss_d", finiteOrNull(r.lossD()));
+        line.put("loss_g", finiteOrNull(r.lossG()));
+        line.put("loss_d_real", finiteOrNull(r.lossDReal()));
+        line.put("loss_d_fake", finiteOrNull(r.lossDFake()));
         line.put("seconds", round(r.seconds(), 4));
         line.put("images_per_s", round(r.imagesPerS(), 1));
+        writeLine(line);
+    }
+
+    /** A line that is not an iteration (e.g. a rollback): {"event": name, "gen_iter": n, ...details}. */
+    public void writeEvent(String event, long genIter, Map<String, Object> details) throws IOException {
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("event", event);
+        line.put("gen_iter", genIter);
+        line.putAll(details);
+        writeLine(line);
+    }
+
+    private void writeLine(Map<String, Object> line) throws IOException {
         out.write(Json.line(line));
         out.newLine();
         out.flush();
+    }
+
+    /** JSON has no NaN; a loss that is not known (or not finite) is written as null. */
+    private static Double finiteOrNull(double v) {
+        return Double.isFinite(v) ? v : null;
     }
 
     private static double round(double v, int digits) {

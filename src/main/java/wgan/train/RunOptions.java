@@ -1,10 +1,13 @@
 package wgan.train;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import org.nd4j.linalg.factory.Nd4j;
+import wgan.config.OptimizerKind;
 import wgan.config.TrainConfig;
 import wgan.config.Versions;
 import wgan.io.GeneratorCheckpoint;
 
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -26,6 +29,8 @@ final class RunOptions {
         options.put("lr_g", c.lrG());
         options.put("optimizer", c.optimizer().name());
         options.put("seed", c.seed());
+        options.put("checkpoint_every", c.checkpointEvery());
+        options.put("keep", c.keepEpochs());
         options.put("model", GeneratorCheckpoint.modelToMap(c.model()));
         options.put("images_used", images);
         options.put("images_skipped", skipped);
@@ -33,6 +38,15 @@ final class RunOptions {
                 "java", System.getProperty("java.version")));
         options.put("backend", backend());
         return options;
+    }
+
+    /** The options a run was started with, read back from its options map (for --resume). */
+    static TrainConfig config(JsonNode o) {
+        return new TrainConfig(GeneratorCheckpoint.modelFromJson(o.get("model")), Path.of(o.get("data").asText()),
+                o.get("epochs").asInt(), o.get("batch_size").asInt(), o.get("n_critic").asInt(),
+                o.get("clip").asDouble(), o.get("lr_d").asDouble(), o.get("lr_g").asDouble(),
+                OptimizerKind.valueOf(o.get("optimizer").asText()), o.get("seed").asLong(),
+                Path.of(o.get("out").asText()), o.path("checkpoint_every").asInt(0), o.path("keep").asInt(0));
     }
 
     static Map<String, Object> backend() {

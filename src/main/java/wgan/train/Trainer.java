@@ -1,11 +1,13 @@
 package wgan.train;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import wgan.config.TrainConfig;
 import wgan.data.EpochBatches;
 import wgan.data.ImageSet;
+import wgan.io.CheckpointFiles;
 import wgan.io.GeneratorCheckpoint;
 import wgan.io.ImageGrid;
 import wgan.io.RunFolder;
@@ -27,92 +29,262 @@ import java.util.concurrent.Executors;
  * The training loop of the WGAN reference (main.py): per epoch, while real batches remain, K
  * critic steps (100 in bursts, see {@link Schedule}) then one generator step. An epoch ends when
  * its batches run out, possibly inside a critic phase; the generator step still follows.
+ *
+ * <p>Around it, what keeps a long run safe: a checkpoint at every epoch end and every
+ * --checkpoint-every iterations (or ~10 minutes), holding everything the next step depends on so
+ * that a resumed run is bit-identical to an uninterrupted one; a stop between any two steps on
+ * Ctrl-C or SIGTERM; and a rollback to the last checkpoint when a loss or weight turns NaN.
  */
 public final class Trainer {
     static final int GRID_IMAGES = 64;
     static final int GRID_COLUMNS = 8;
+    public static final int MAX_ROLLBACKS_IN_A_ROW = 3;
+    static final long DEFAULT_CHECKPOINT_NANOS = 10L * 60 * 1_000_000_000L;
+    static final int STATE_FORMAT_VERSION = 1;
+
+    /** How a run ended. */
+    public enum Outcome { FINISHED, INTERRUPTED, DIVERGED }
+
+    /** What a run reports. */
+    public record Result(Outcome outcome, long generatorIterations, double seconds) {
+    }
 
     private final TrainConfig config;
+    private final ImageSet data;
+    private final RunFolder run;
     private final PrintStream console;
+    private final StopRequest stop;
+    private final GanNetworks nets;
+    private final WganSteps steps;
+    private final Rng noise;
+    private final INDArray fixedNoise;
+    private final CheckpointFiles checkpoints;
+    private Progress progress;
+    private int rollbacksInARow;
+    private long lastCheckpointNanos = System.nanoTime();
+    private long injectNaNAtIteration = -1;
 
-    /** What a finished run reports. */
-    public record Result(long generatorIterations, double lastLossD, double lastLossG, double seconds) {
-    }
-
-    public Trainer(TrainConfig config, PrintStream console) {
+    private Trainer(TrainConfig config, ImageSet data, RunFolder run, PrintStream console, StopRequest stop,
+                    GanNetworks nets, Rng noise, Progress progress) {
         this.config = config;
+        this.data = data;
+        this.run = run;
         this.console = console;
-    }
-
-    public Result train(ImageSet data, RunFolder run) throws IOException {
-        int nz = config.model().nz();
-        int batch = config.batchSize();
-        GanNetworks nets = GanNetworks.initialised(config.model(), DataType.FLOAT, config.seed());
-        WganSteps steps = new WganSteps(nets, config.clip(),
+        this.stop = stop;
+        this.nets = nets;
+        this.noise = noise;
+        this.progress = progress;
+        this.steps = new WganSteps(nets, config.clip(),
                 Optimizer.create(config.optimizer(), config.lrD(), nets.critic().params()),
                 Optimizer.create(config.optimizer(), config.lrG(), nets.generator().params()));
-        Rng noise = Rng.derive(config.seed(), "noise");
-        INDArray fixedNoise = Generation.noise(Rng.derive(config.seed(), "fixed-noise"), GRID_IMAGES, nz);
+        this.fixedNoise = Generation.noise(Rng.derive(config.seed(), "fixed-noise"), GRID_IMAGES, config.model().nz());
+        this.checkpoints = run.checkpoints(config.keepEpochs());
+    }
 
+    /** A new run: fresh networks, options and real-image grid written, a first checkpoint. */
+    public static Trainer start(TrainConfig config, ImageSet data, RunFolder run, PrintStream console,
+                                StopRequest stop) throws IOException {
+        GanNetworks nets = GanNetworks.initialised(config.model(), DataType.FLOAT, config.seed());
+        Trainer trainer = new Trainer(config, data, run, console, stop, nets, Rng.derive(config.seed(), "noise"),
+                new Progress());
         run.writeOptions(RunOptions.of(config, data.count(), data.skipped().size()));
         run.writeSkipped(data.skipped());
-        writeReals(data, run);
+        trainer.writeReals();
+        trainer.saveCheckpoint(0); // a state to roll back to, and to resume from at once
+        return trainer;
+    }
 
-        long generatorIterations = 0;
-        WganSteps.CriticResult lastCritic = null;
-        double lastLossG = Double.NaN;
-        long runStart = System.nanoTime();
+    /** The run's own options as its checkpoint recorded them. */
+    public static TrainConfig savedConfig(StateCheckpoint.Loaded state) {
+        return RunOptions.config(state.meta().get("options"));
+    }
+
+    /** Continues a run exactly where its checkpoint left it. */
+    public static Trainer resume(TrainConfig config, StateCheckpoint.Loaded state, ImageSet data, RunFolder run,
+                                 PrintStream console, StopRequest stop) throws IOException {
+        JsonNode meta = state.meta();
+        GanNetworks nets = GanNetworks.fromParams(config.model(), state.arrays().get("params"));
+        JsonNode rng = meta.get("noise_rng");
+        Progress progress = Progress.from(meta.get("progress"));
+        progress.finished = progress.epoch > config.epochs();
+        Trainer trainer = new Trainer(config, data, run, console, stop, nets,
+                new Rng(rng.get("seed").asLong(), rng.get("counter").asLong()), progress);
+        trainer.restoreOptimisers(state);
+        run.truncateMetricsAfter(progress.generatorIterations);
+        run.writeOptions(RunOptions.of(config, data.count(), data.skipped().size()));
+        return trainer;
+    }
+
+    public Result train() throws IOException {
+        long start = System.nanoTime();
         ExecutorService loader = Executors.newSingleThreadExecutor(daemon("wgan-batches"));
         try (MetricsLog metrics = new MetricsLog(run.metrics())) {
-            for (int epoch = 1; epoch <= config.epochs(); epoch++) {
-                long epochStart = System.nanoTime();
-                long epochImages = 0;
-                long epochIterations = 0;
-                EpochBatches batches = new EpochBatches(data, batch, config.seed(), epoch, loader);
-                while (batches.hasNext()) {
-                    long start = System.nanoTime();
-
-                    // (1) the critic, K times or until the epoch's batches run out
-                    int planned = Schedule.criticStepsBefore(generatorIterations, config.nCritic());
-                    int criticSteps = 0;
-                    long realImages = 0;
-                    while (criticSteps < planned && batches.hasNext()) {
-                        try (INDArray real = batches.next(); INDArray z = Generation.noise(noise, batch, nz)) {
-                            lastCritic = steps.criticStep(real, z);
-                            realImages += real.size(0);
-                        }
-                        criticSteps++;
-                    }
-
-                    // (2) the generator, on a full batch of fresh noise
-                    try (INDArray z = Generation.noise(noise, batch, nz)) {
-                        lastLossG = steps.generatorStep(z);
-                    }
-                    generatorIterations++;
-                    epochIterations++;
-                    epochImages += realImages;
-
-                    double seconds = (System.nanoTime() - start) / 1e9;
-                    metrics.write(new IterationRecord(epoch, generatorIterations, criticSteps, lastCritic.lossD(),
-                            lastLossG, lastCritic.realMean(), lastCritic.fakeMean(), seconds, realImages / seconds));
+            while (!progress.finished) {
+                EpochEnd end = trainEpoch(metrics, loader);
+                if (end == EpochEnd.STOPPED) {
+                    saveCheckpoint(0);
+                    return new Result(Outcome.INTERRUPTED, progress.generatorIterations, seconds(start));
                 }
-
-                // (3) end of epoch: samples from the fixed noise, checkpoint, one console line
-                ImageGrid.writeGrid(Generation.generate(nets.generator(), fixedNoise), GRID_COLUMNS,
-                        run.epochGrid(epoch));
-                saveCheckpoint(run, nets, steps, generatorIterations, epoch, noise);
-                double epochSeconds = (System.nanoTime() - epochStart) / 1e9;
-                console.printf("epoch %d/%d  gen_iter %d (+%d)  loss_d %.5f  loss_g %.5f  %.1f images/s  %s%n",
-                        epoch, config.epochs(), generatorIterations, epochIterations, lastCritic.lossD(), lastLossG,
-                        epochImages / epochSeconds, duration(epochSeconds));
+                if (end == EpochEnd.DIVERGED) {
+                    return new Result(Outcome.DIVERGED, progress.generatorIterations, seconds(start));
+                }
             }
         } finally {
             loader.shutdownNow();
         }
-        return new Result(generatorIterations, lastCritic.lossD(), lastLossG, (System.nanoTime() - runStart) / 1e9);
+        return new Result(Outcome.FINISHED, progress.generatorIterations, seconds(start));
     }
 
-    private static void writeReals(ImageSet data, RunFolder run) throws IOException {
+    private enum EpochEnd { DONE, STOPPED, DIVERGED, ROLLED_BACK }
+
+    /** The rest of the current epoch, from wherever progress says it stands. */
+    private EpochEnd trainEpoch(MetricsLog metrics, ExecutorService loader) throws IOException {
+        int batch = config.batchSize();
+        int nz = config.model().nz();
+        long epochStart = System.nanoTime();
+        long epochImages = 0;
+        long epochIterations = 0;
+        WganSteps.CriticResult lastCritic = null;
+        double lossG = Double.NaN;
+        EpochBatches batches = new EpochBatches(data, batch, config.seed(), progress.epoch, loader,
+                progress.batchesInEpoch);
+        while (batches.hasNext()) {
+            long start = System.nanoTime();
+
+            // (1) the critic, K times or until the epoch's batches run out
+            int planned = Schedule.criticStepsBefore(progress.generatorIterations, config.nCritic());
+            int phaseSteps = 0;
+            long realImages = 0;
+            while (progress.criticStepsInPhase < planned && batches.hasNext()) {
+                try (INDArray real = batches.next(); INDArray z = Generation.noise(noise, batch, nz)) {
+                    lastCritic = steps.criticStep(real, z);
+                    realImages += real.size(0);
+                }
+                progress.batchesInEpoch++;
+                progress.criticStepsInPhase++;
+                phaseSteps++;
+                if (!Double.isFinite(lastCritic.lossD())) {
+                    return rollBack("loss_d is " + lastCritic.lossD());
+                }
+                if (stop.requested()) {
+                    return EpochEnd.STOPPED;
+                }
+            }
+
+            // (2) the generator, on a full batch of fresh noise
+            try (INDArray z = Generation.noise(noise, batch, nz)) {
+                lossG = steps.generatorStep(z);
+            }
+            progress.generatorIterations++;
+            progress.criticStepsInPhase = 0;
+            if (progress.generatorIterations == injectNaNAtIteration) {
+                nets.generator().params().putScalar(0, Double.NaN);
+            }
+            if (!Double.isFinite(lossG) || !weightsFinite()) {
+                return rollBack(Double.isFinite(lossG) ? "a weight is NaN or infinite" : "loss_g is " + lossG);
+            }
+            epochIterations++;
+            epochImages += realImages;
+            double seconds = (System.nanoTime() - start) / 1e9;
+            WganSteps.CriticResult c = lastCritic != null ? lastCritic
+                    : new WganSteps.CriticResult(Double.NaN, Double.NaN, Double.NaN); // resumed at a phase's end
+            metrics.write(new IterationRecord(progress.epoch, progress.generatorIterations, phaseSteps, c.lossD(),
+                    lossG, c.realMean(), c.fakeMean(), seconds, realImages / seconds));
+
+            // (3) checkpoints between epochs, and stops
+            if (checkpointDue() && batches.hasNext()) {
+                saveCheckpoint(0);
+            }
+            if (stop.requested()) {
+                return EpochEnd.STOPPED;
+            }
+        }
+
+        // (4) end of epoch: samples from the fixed noise, checkpoint, one console line
+        int finishedEpoch = progress.epoch;
+        try (INDArray samples = Generation.generate(nets.generator(), fixedNoise)) {
+            ImageGrid.writeGrid(samples, GRID_COLUMNS, run.epochGrid(finishedEpoch));
+        }
+        progress.startNextEpoch(config.epochs());
+        saveCheckpoint(finishedEpoch);
+        double epochSeconds = (System.nanoTime() - epochStart) / 1e9;
+        console.printf("epoch %d/%d  gen_iter %d (+%d)  loss_d %.5f  loss_g %.5f  %.1f images/s  %s%n",
+                finishedEpoch, config.epochs(), progress.generatorIterations, epochIterations,
+                lastCritic != null ? lastCritic.lossD() : Double.NaN, lossG, epochImages / epochSeconds,
+                duration(epochSeconds));
+        return EpochEnd.DONE;
+    }
+
+    private boolean checkpointDue() {
+        if (config.checkpointEvery() > 0) {
+            return progress.generatorIterations % config.checkpointEvery() == 0;
+        }
+        return System.nanoTime() - lastCheckpointNanos >= DEFAULT_CHECKPOINT_NANOS;
+    }
+
+    private boolean weightsFinite() {
+        return Double.isFinite(nets.allParams().sumNumber().doubleValue());
+    }
+
+    /**
+     * Back to the last checkpoint's networks, optimisers and position, but not its noise: the
+     * noise generator keeps going, so the retry sees fresh noise instead of diverging again the
+     * same way.
+     */
+    private EpochEnd rollBack(String reason) throws IOException {
+        rollbacksInARow++;
+        long failedAt = progress.generatorIterations;
+        StateCheckpoint.Loaded last = StateCheckpoint.load(checkpoints.state());
+        nets.allParams().assign(last.arrays().get("params"));
+        restoreOptimisers(last);
+        progress = Progress.from(last.meta().get("progress"));
+        progress.finished = progress.epoch > config.epochs();
+        run.truncateMetricsAfter(progress.generatorIterations);
+        try (MetricsLog metrics = new MetricsLog(run.metrics())) {
+            metrics.writeEvent("rollback", failedAt, Map.of("reason", reason,
+                    "to_gen_iter", progress.generatorIterations, "in_a_row", rollbacksInARow));
+        }
+        console.printf("gen_iter %d: %s; rolled back to the checkpoint at gen_iter %d (%d in a row)%n",
+                failedAt, reason, progress.generatorIterations, rollbacksInARow);
+        return rollbacksInARow >= MAX_ROLLBACKS_IN_A_ROW ? EpochEnd.DIVERGED : EpochEnd.ROLLED_BACK;
+    }
+
+    private void restoreOptimisers(StateCheckpoint.Loaded state) {
+        restore(steps.criticOptimizer(), "critic_optimizer", state);
+        restore(steps.generatorOptimizer(), "generator_optimizer", state);
+    }
+
+    private static void restore(Optimizer optimizer, String name, StateCheckpoint.Loaded state) {
+        optimizer.state().forEach((key, array) -> array.assign(state.arrays().get(name + "." + key)));
+        optimizer.setSteps(state.meta().get(name + "_steps").asLong());
+    }
+
+    /** Everything the next step depends on; epoch > 0 also keeps it as that epoch's snapshot. */
+    private void saveCheckpoint(int epoch) throws IOException {
+        Map<String, Object> meta = new LinkedHashMap<>();
+        meta.put("format", "wgan-state");
+        meta.put("version", STATE_FORMAT_VERSION);
+        meta.put("progress", progress.toMap());
+        meta.put("noise_rng", Map.of("seed", noise.seed(), "counter", noise.counter()));
+        meta.put("critic_optimizer_steps", steps.criticOptimizer().steps());
+        meta.put("generator_optimizer_steps", steps.generatorOptimizer().steps());
+        meta.put("options", RunOptions.of(config, data.count(), data.skipped().size()));
+        Map<String, INDArray> arrays = new LinkedHashMap<>();
+        arrays.put("params", nets.allParams());
+        steps.criticOptimizer().state().forEach((k, v) -> arrays.put("critic_optimizer." + k, v));
+        steps.generatorOptimizer().state().forEach((k, v) -> arrays.put("generator_optimizer." + k, v));
+
+        Map<String, Object> generatorMeta = new LinkedHashMap<>();
+        generatorMeta.put("epochs_done", progress.epoch - 1);
+        generatorMeta.put("gen_iter", progress.generatorIterations);
+        generatorMeta.put("seed", config.seed());
+        checkpoints.save(StateCheckpoint.writer(meta, arrays),
+                GeneratorCheckpoint.writer(nets.generator(), config.model(), generatorMeta), epoch);
+        lastCheckpointNanos = System.nanoTime();
+        rollbacksInARow = 0;
+    }
+
+    private void writeReals() throws IOException {
         int n = Math.min(GRID_IMAGES, data.count());
         int[] first = Rng.derive(0, "reals-grid").permutation(data.count());
         float[] pixels = new float[n * data.pixelsPerImage()];
@@ -121,32 +293,27 @@ public final class Trainer {
         ImageGrid.writeGrid(reals, GRID_COLUMNS, run.realsGrid());
     }
 
-    /** The generator on its own for wgan sample, and the whole state for resuming. */
-    private void saveCheckpoint(RunFolder run, GanNetworks nets, WganSteps steps, long generatorIterations,
-                                int epoch, Rng noise) throws IOException {
-        Map<String, Object> meta = new LinkedHashMap<>();
-        meta.put("epoch", epoch);
-        meta.put("gen_iter", generatorIterations);
-        meta.put("batch_size", config.batchSize());
-        meta.put("seed", config.seed());
-        GeneratorCheckpoint.save(nets.generator(), config.model(), meta, run.generatorCheckpoint());
+    /** Test hook: poisons a generator weight after this iteration, to exercise the rollback. */
+    void injectNaNAfterIteration(long generatorIteration) {
+        injectNaNAtIteration = generatorIteration;
+    }
 
-        Map<String, Object> state = new LinkedHashMap<>(meta);
-        state.put("options", RunOptions.of(config, 0, 0));
-        state.put("noise_rng", Map.of("seed", noise.seed(), "counter", noise.counter()));
-        state.put("critic_optimizer_steps", steps.criticOptimizer().steps());
-        state.put("generator_optimizer_steps", steps.generatorOptimizer().steps());
-        Map<String, INDArray> arrays = new LinkedHashMap<>();
-        arrays.put("params", nets.allParams());
-        steps.criticOptimizer().state().forEach((k, v) -> arrays.put("critic_optimizer." + k, v));
-        steps.generatorOptimizer().state().forEach((k, v) -> arrays.put("generator_optimizer." + k, v));
-        StateCheckpoint.save(run.stateCheckpoint(), state, arrays);
+    public long generatorIterations() {
+        return progress.generatorIterations;
+    }
+
+    public boolean finished() {
+        return progress.finished;
     }
 
     static String duration(double seconds) {
         long s = Math.round(seconds);
         return s >= 3600 ? String.format("%dh%02dm%02ds", s / 3600, s / 60 % 60, s % 60)
                 : s >= 60 ? String.format("%dm%02ds", s / 60, s % 60) : String.format("%.1fs", seconds);
+    }
+
+    private static double seconds(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e9;
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {

@@ -1,0 +1,81 @@
+package wgan.io;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The checkpoints folder of a run: state.zip and generator.zip are always the latest; each
+ * epoch also keeps epoch-NNNN-state.zip and epoch-NNNN-generator.zip (the latest names are hard
+ * links to them, so an epoch's checkpoint is written once). Every file is replaced atomically:
+ * a crash at any instant leaves the previous complete checkpoint in place.
+ */
+public final class CheckpointFiles {
+    public static final String STATE = "state.zip";
+    public static final String GENERATOR = "generator.zip";
+
+    private final Path dir;
+    private final int keepEpochs;
+
+    /** @param keepEpochs how many per-epoch checkpoints to keep, newest first; 0 keeps all */
+    public CheckpointFiles(Path dir, int keepEpochs) {
+        this.dir = dir;
+        this.keepEpochs = keepEpochs;
+    }
+
+    public Path state() {
+        return dir.resolve(STATE);
+    }
+
+    public Path generator() {
+        return dir.resolve(GENERATOR);
+    }
+
+    /** Writes state then generator; with epoch > 0 also as that epoch's snapshot. */
+    public void save(AtomicFiles.Writer state, AtomicFiles.Writer generator, int epoch) throws IOException {
+        if (epoch <= 0) {
+            AtomicFiles.write(state(), state);
+            AtomicFiles.write(generator(), generator);
+            return;
+        }
+        Path epochState = dir.resolve(String.format("epoch-%04d-state.zip", epoch));
+        Path epochGenerator = dir.resolve(String.format("epoch-%04d-generator.zip", epoch));
+        AtomicFiles.write(epochState, state);
+        AtomicFiles.write(epochGenerator, generator);
+        replaceWithLink(state(), epochState);
+        replaceWithLink(generator(), epochGenerator);
+        pruneEpochSnapshots();
+    }
+
+    /** Atomically makes target another name of source (a copy where links are not supported). */
+    private static void replaceWithLink(Path target, Path source) throws IOException {
+        AtomicFiles.write(target, temp -> {
+            Files.deleteIfExists(temp);
+            try {
+                Files.createLink(temp, source);
+            } catch (UnsupportedOperationException | IOException e) {
+                Files.copy(source, temp);
+            }
+        });
+    }
+
+    private void pruneEpochSnapshots() throws IOException {
+        if (keepEpochs <= 0) {
+            return;
+        }
+        List<Path> states;
+        try (Stream<Path> files = Files.list(dir)) {
+            states = files.filter(p -> p.getFileName().toString().matches("epoch-\\d{4,}-state\\.zip"))
+                    .sorted().toList();
+        }
+        for (int i = 0; i < states.size() - keepEpochs; i++) {
+            Path state = states.get(i);
+            Files.deleteIfExists(state);
+            Files.deleteIfExists(dir.resolve(state.getFileName().toString().replace("-state.zip", "-generator.zip")));
+        }
+    }
+
+}
