@@ -166,9 +166,9 @@ final class TrainCommand implements Callable<Integer> {
                 return stop.exitCode();
             }
             case DIVERGED -> {
-                System.err.printf("wgan: training diverged: NaN or infinity %d times in a row after rolling back;"
-                        + " try lower --lr-d/--lr-g or a smaller --clip (last good checkpoint: %s)%n",
-                        Trainer.MAX_ROLLBACKS_IN_A_ROW, run.root().resolve("checkpoints/state.zip"));
+                spec.commandLine().getErr().printf("wgan: training diverged: NaN or infinity %d times in a row"
+                        + " after rolling back; try lower --lr-d/--lr-g or a smaller --clip (last good checkpoint:"
+                        + " %s)%n", Trainer.MAX_ROLLBACKS_IN_A_ROW, run.root().resolve("checkpoints/state.zip"));
                 return ExitCode.DIVERGED.code;
             }
             default -> {

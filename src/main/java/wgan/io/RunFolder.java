@@ -119,8 +119,9 @@ public final class RunFolder {
     }
 
     /**
-     * Drops metrics lines past a checkpoint: a run killed after writing them repeats those
-     * iterations when it resumes, and each iteration must appear once.
+     * Drops iteration lines past a checkpoint: a run killed after writing them repeats those
+     * iterations when it resumes, and each iteration must appear once. Event lines (rollbacks)
+     * are history and stay.
      */
     public void truncateMetricsAfter(long generatorIterations) throws IOException {
         Path metrics = metrics();
@@ -130,7 +131,8 @@ public final class RunFolder {
         List<String> kept = new java.util.ArrayList<>();
         for (String line : Files.readAllLines(metrics)) {
             try {
-                if (!line.isBlank() && Json.parse(line).path("gen_iter").asLong() <= generatorIterations) {
+                com.fasterxml.jackson.databind.JsonNode parsed = line.isBlank() ? null : Json.parse(line);
+                if (parsed != null && (parsed.has("event") || parsed.path("gen_iter").asLong() <= generatorIterations)) {
                     kept.add(line);
                 }
             } catch (IOException e) {

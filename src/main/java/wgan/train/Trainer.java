@@ -60,6 +60,7 @@ public final class Trainer {
     private final INDArray fixedNoise;
     private final CheckpointFiles checkpoints;
     private Progress progress;
+    private MetricsLog metrics;
     private int rollbacksInARow;
     private long lastCheckpointNanos = System.nanoTime();
     private long injectNaNAtIteration = -1;
@@ -118,9 +119,10 @@ public final class Trainer {
     public Result train() throws IOException {
         long start = System.nanoTime();
         ExecutorService loader = Executors.newSingleThreadExecutor(daemon("wgan-batches"));
-        try (MetricsLog metrics = new MetricsLog(run.metrics())) {
+        metrics = new MetricsLog(run.metrics());
+        try {
             while (!progress.finished) {
-                EpochEnd end = trainEpoch(metrics, loader);
+                EpochEnd end = trainEpoch(loader);
                 if (end == EpochEnd.STOPPED) {
                     saveCheckpoint(0);
                     return new Result(Outcome.INTERRUPTED, progress.generatorIterations, seconds(start));
@@ -131,6 +133,7 @@ public final class Trainer {
             }
         } finally {
             loader.shutdownNow();
+            metrics.close();
         }
         return new Result(Outcome.FINISHED, progress.generatorIterations, seconds(start));
     }
@@ -138,7 +141,7 @@ public final class Trainer {
     private enum EpochEnd { DONE, STOPPED, DIVERGED, ROLLED_BACK }
 
     /** The rest of the current epoch, from wherever progress says it stands. */
-    private EpochEnd trainEpoch(MetricsLog metrics, ExecutorService loader) throws IOException {
+    private EpochEnd trainEpoch(ExecutorService loader) throws IOException {
         int batch = config.batchSize();
         int nz = config.model().nz();
         long epochStart = System.nanoTime();
@@ -179,6 +182,7 @@ public final class Trainer {
             progress.criticStepsInPhase = 0;
             if (progress.generatorIterations == injectNaNAtIteration) {
                 nets.generator().params().putScalar(0, Double.NaN);
+                injectNaNAtIteration = -1; // once
             }
             if (!Double.isFinite(lossG) || !weightsFinite()) {
                 return rollBack(Double.isFinite(lossG) ? "a weight is NaN or infinite" : "loss_g is " + lossG);
@@ -239,11 +243,11 @@ public final class Trainer {
         restoreOptimisers(last);
         progress = Progress.from(last.meta().get("progress"));
         progress.finished = progress.epoch > config.epochs();
+        metrics.close(); // the file is replaced: a writer left open would write to the old one
         run.truncateMetricsAfter(progress.generatorIterations);
-        try (MetricsLog metrics = new MetricsLog(run.metrics())) {
-            metrics.writeEvent("rollback", failedAt, Map.of("reason", reason,
-                    "to_gen_iter", progress.generatorIterations, "in_a_row", rollbacksInARow));
-        }
+        metrics = new MetricsLog(run.metrics());
+        metrics.writeEvent("rollback", failedAt, Map.of("reason", reason,
+                "to_gen_iter", progress.generatorIterations, "in_a_row", rollbacksInARow));
         console.printf("gen_iter %d: %s; rolled back to the checkpoint at gen_iter %d (%d in a row)%n",
                 failedAt, reason, progress.generatorIterations, rollbacksInARow);
         return rollbacksInARow >= MAX_ROLLBACKS_IN_A_ROW ? EpochEnd.DIVERGED : EpochEnd.ROLLED_BACK;

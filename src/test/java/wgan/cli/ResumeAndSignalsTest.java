@@ -1,0 +1,135 @@
+package wgan.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import wgan.TestImages;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Real processes and real signals: a run killed with SIGKILL and resumed ends bit-identical to
+ * the same run uninterrupted; SIGTERM and SIGINT checkpoint and exit 143 and 130; a run folder in
+ * use is refused, and a dead process does not leave it locked.
+ */
+class ResumeAndSignalsTest {
+    private static final Duration LIMIT = Duration.ofMinutes(3);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path shared;
+    static Path data;
+
+    @BeforeAll
+    static void makeImages() throws Exception {
+        data = shared.resolve("imgs");
+        TestImages.writeTree(data, 40, 4, 40, 30, 3);
+    }
+
+    /** 40 images in batches of 8: 5 critic steps per epoch, so one generator iteration per epoch. */
+    private static String[] train(Path out, int epochs, String... extra) {
+        List<String> args = new ArrayList<>(List.of("train", "--data", data.toString(), "--out", out.toString(),
+                "--epochs", String.valueOf(epochs), "--image-size", "16", "--batch-size", "8", "--nz", "16",
+                "--ngf", "8", "--ndf", "8", "--seed", "11", "--checkpoint-every", "1"));
+        args.addAll(List.of(extra));
+        return args.toArray(new String[0]);
+    }
+
+    @Test
+    void killedAndResumedRunEqualsUninterruptedRun(@TempDir Path tmp) throws Exception {
+        Path straight = tmp.resolve("straight");
+        assertEquals(0, WganProcess.run(tmp.resolve("straight.log"), LIMIT, train(straight, 12)));
+
+        Path killed = tmp.resolve("killed");
+        WganProcess first = WganProcess.start(tmp.resolve("killed-1.log"), train(killed, 12));
+        first.awaitCondition(() -> WganProcess.lines(killed.resolve("metrics.jsonl")) >= 4, LIMIT);
+        first.process.destroyForcibly(); // SIGKILL, at whatever the process was doing
+        first.waitFor(LIMIT);
+        WganProcess second = WganProcess.start(tmp.resolve("killed-2.log"), "train", "--resume", killed.toString());
+        assertEquals(0, second.waitFor(LIMIT), second.output());
+        assertTrue(second.output().contains("continuing at generator iteration"), second.output());
+
+        assertEquals(lossesOf(straight), lossesOf(killed), "every iteration's losses, once each");
+        assertArrayEquals(sample(straight, tmp.resolve("a.png")), sample(killed, tmp.resolve("b.png")),
+                "the same seed gives byte-identical samples");
+        assertEquals(0, WganProcess.run(tmp.resolve("again.log"), LIMIT, "train", "--resume", killed.toString()),
+                "a finished run resumes to an immediate, successful exit");
+    }
+
+    @Test
+    void sigtermCheckpointsAndExits143AndFolderInUseIsRefused(@TempDir Path tmp) throws Exception {
+        Path run = tmp.resolve("run");
+        WganProcess p = WganProcess.start(tmp.resolve("term.log"), train(run, 400));
+        p.awaitCondition(() -> WganProcess.lines(run.resolve("metrics.jsonl")) >= 2, LIMIT);
+
+        CliRunner.Run second = CliRunner.run("train", "--resume", run.toString());
+        assertEquals(2, second.exitCode(), second.err());
+        assertTrue(second.err().contains("in use"), second.err());
+
+        p.signal("TERM");
+        assertEquals(143, p.waitFor(LIMIT), p.output());
+        assertTrue(p.output().contains("Resume with: wgan train --resume " + run), p.output());
+        long done = progress(run).get("gen_iter").asLong();
+        assertTrue(done >= 2, "checkpoint at the stop: " + done);
+
+        assertEquals(0, WganProcess.run(tmp.resolve("resume.log"), LIMIT, "train", "--resume", run.toString(),
+                "--epochs", String.valueOf(done + 2)));
+        assertTrue(progress(run).get("finished").asBoolean());
+    }
+
+    @Test
+    void sigintExits130AfterACheckpoint(@TempDir Path tmp) throws Exception {
+        Path run = tmp.resolve("run");
+        WganProcess p = WganProcess.start(tmp.resolve("int.log"), train(run, 400));
+        p.awaitCondition(() -> WganProcess.lines(run.resolve("metrics.jsonl")) >= 1, LIMIT);
+        p.signal("INT");
+        assertEquals(130, p.waitFor(LIMIT), p.output());
+        assertTrue(p.output().contains("SIGINT"), p.output());
+        assertTrue(progress(run).get("gen_iter").asLong() >= 1);
+    }
+
+    @Test
+    void resumeRefusesChangedOptionsAndMissingRuns(@TempDir Path tmp) throws Exception {
+        CliRunner.Run missing = CliRunner.run("train", "--resume", tmp.resolve("nope").toString());
+        assertEquals(2, missing.exitCode());
+        assertTrue(missing.err().contains("no checkpoints/state.zip"), missing.err());
+
+        Path run = tmp.resolve("run");
+        assertEquals(0, CliRunner.run(train(run, 1)).exitCode());
+        CliRunner.Run changed = CliRunner.run("train", "--resume", run.toString(), "--lr-d", "1e-3");
+        assertEquals(2, changed.exitCode());
+        assertTrue(changed.err().contains("--lr-d cannot change"), changed.err());
+    }
+
+    private static JsonNode progress(Path run) throws Exception {
+        return wgan.io.StateCheckpoint.load(run.resolve("checkpoints/state.zip")).meta().get("progress");
+    }
+
+    /** gen_iter and the four losses of every metrics line. */
+    private static List<String> lossesOf(Path run) throws Exception {
+        List<String> out = new ArrayList<>();
+        for (String line : Files.readAllLines(run.resolve("metrics.jsonl"))) {
+            JsonNode n = JSON.readTree(line);
+            out.add(n.get("gen_iter") + " " + n.get("loss_d") + " " + n.get("loss_g") + " " + n.get("loss_d_real")
+                    + " " + n.get("loss_d_fake"));
+        }
+        return out;
+    }
+
+    private static byte[] sample(Path run, Path png) throws Exception {
+        CliRunner.Run r = CliRunner.run("sample", "--checkpoint", run.resolve("checkpoints/generator.zip").toString(),
+                "--n", "16", "--seed", "7", "--out", png.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        return Files.readAllBytes(png);
+    }
+}

@@ -1,0 +1,82 @@
+package wgan.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/** wgan run as a real separate process (java wgan.cli.Main ...), for signal and kill tests. */
+final class WganProcess {
+    final Process process;
+    final Path log;
+
+    private WganProcess(Process process, Path log) {
+        this.process = process;
+        this.log = log;
+    }
+
+    static WganProcess start(Path log, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
+                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return new WganProcess(p, log);
+    }
+
+    /** Runs to the end; returns the exit code. */
+    static int run(Path log, Duration limit, String... args) throws Exception {
+        WganProcess p = start(log, args);
+        return p.waitFor(limit);
+    }
+
+    int waitFor(Duration limit) throws InterruptedException {
+        if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("wgan did not finish within " + limit + "; output:\n" + output());
+        }
+        return process.exitValue();
+    }
+
+    void signal(String name) throws Exception {
+        int rc = new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).start().waitFor();
+        if (rc != 0) {
+            throw new AssertionError("kill -" + name + " failed");
+        }
+    }
+
+    String output() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            return "(no output: " + e + ")";
+        }
+    }
+
+    /** Polls until the condition holds (or the process ends, or the limit passes). */
+    void awaitCondition(BooleanSupplier condition, Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (!process.isAlive()) {
+                throw new AssertionError("wgan ended (exit " + process.exitValue() + ") before the condition; output:\n"
+                        + output());
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not reached within " + limit + "; output:\n" + output());
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    static long lines(Path file) {
+        try {
+            return Files.exists(file) ? Files.readAllLines(file).stream().filter(l -> !l.isBlank()).count() : 0;
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+}
