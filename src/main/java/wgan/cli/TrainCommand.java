@@ -5,7 +5,6 @@ import picocli.CommandLine.Option;
 import wgan.config.ModelConfig;
 import wgan.config.OptimizerKind;
 import wgan.config.TrainConfig;
-import wgan.data.ImageLoader;
 import wgan.data.ImageSet;
 import wgan.io.RunFolder;
 import wgan.train.Trainer;
@@ -78,13 +77,17 @@ final class TrainCommand implements Callable<Integer> {
             description = "Run folder (default: runs/<yyyyMMdd-HHmmss>-<data folder name>).")
     Path out;
 
+    @Option(names = "--cache-dir", paramLabel = "DIR", description = ImagePreparation.CACHE_DIR_HELP)
+    Path cacheDir;
+
     @Override
     public Integer call() throws Exception {
         TrainConfig config = resolve();
         PrintStream console = System.out;
         console.printf("wgan train: data %s, %dx%dx%d, batch %d, seed %d%n", config.data(), imageSize, imageSize,
                 channels, batchSize, config.seed());
-        ImageSet images = loadImages(config, console);
+        ImageSet images = ImagePreparation.prepare(config.data(), imageSize, channels, cacheDir, console,
+                " (see skipped.txt)").images();
         RunFolder run = RunFolder.createNew(config.outDir());
         console.println("run folder: " + run.root());
         Trainer.Result result = new Trainer(config, console).train(images, run);
@@ -101,13 +104,4 @@ final class TrainCommand implements Callable<Integer> {
         return new TrainConfig(model, dataDir, epochs, batchSize, nCritic, clip, lrD, lrG, optimizer, runSeed, runDir);
     }
 
-    private static ImageSet loadImages(TrainConfig config, PrintStream console) {
-        long start = System.nanoTime();
-        ImageSet images = ImageLoader.load(config.data(), config.model().imageSize(), config.model().channels(),
-                done -> { });
-        double seconds = (System.nanoTime() - start) / 1e9;
-        console.printf("images: %d used, %d skipped (see skipped.txt), decoded in %.1f s (%.0f images/s)%n",
-                images.count(), images.skipped().size(), seconds, (images.count() + images.skipped().size()) / seconds);
-        return images;
-    }
 }
