@@ -75,6 +75,9 @@ public final class ImageCache {
 
     /** The stored images if the file matches this folder's current state; null if there is none or it is stale. */
     Contents read(Path root, int size, int channels) throws IOException, Unusable {
+        if (!Files.isRegularFile(file)) {
+            return null;
+        }
         Checksum crc = new CRC32C();
         try (InputStream raw = Files.newInputStream(file);
              // the checksum above the buffer, so it sees exactly the bytes read so far

@@ -116,7 +116,8 @@ public final class ImageLoader {
         try {
             cache.write(root, used, contents.pixels(), contents.count(), contents.undecodable());
         } catch (IOException e) {
-            notes.accept("cannot write image cache " + cache.file() + " (" + e.getMessage()
+            notes.accept("cannot write image cache " + cache.file() + " (" + e.getClass().getSimpleName() + ": "
+                    + e.getMessage()
                     + "); going on without it, choose a writable --cache-dir to keep it");
         }
     }
