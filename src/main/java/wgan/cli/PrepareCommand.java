@@ -3,6 +3,7 @@ package wgan.cli;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import wgan.config.ModelConfig;
+import wgan.data.FeedRate;
 import wgan.data.ImageLoader;
 import wgan.data.SkippedFile;
 
@@ -30,6 +31,10 @@ final class PrepareCommand implements Callable<Integer> {
     @Option(names = "--cache-dir", paramLabel = "DIR", description = ImagePreparation.CACHE_DIR_HELP)
     Path cacheDir;
 
+    @Option(names = "--measure-feed", paramLabel = "B", description = "Also time one shuffled epoch turned into "
+            + "float batches of B images, as wgan train feeds the critic.")
+    Integer measureFeedBatch;
+
     @Override
     public Integer call() {
         ModelConfig.checkImageShape(imageSize, channels);
@@ -43,6 +48,10 @@ final class PrepareCommand implements Callable<Integer> {
         int more = prepared.images().skipped().size() - SKIPPED_SHOWN;
         if (more > 0) {
             console.printf("skipped: ... and %d more%n", more);
+        }
+        if (measureFeedBatch != null) {
+            console.printf("feeding: %.0f images/s into float batches of %d%n",
+                    FeedRate.imagesPerSecond(prepared.images(), measureFeedBatch), measureFeedBatch);
         }
         return ExitCode.OK.code;
     }
