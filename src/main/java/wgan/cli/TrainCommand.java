@@ -10,7 +10,6 @@ import wgan.config.InputException;
 import wgan.config.ModelConfig;
 import wgan.config.OptimizerKind;
 import wgan.config.TrainConfig;
-import wgan.data.ImageLoader;
 import wgan.data.ImageSet;
 import wgan.io.RunFolder;
 import wgan.io.StateCheckpoint;
@@ -33,7 +32,8 @@ import java.util.concurrent.Callable;
                 "Ctrl-C or SIGTERM: finishes the current step, writes a checkpoint and tells how to resume."})
 final class TrainCommand implements Callable<Integer> {
     /** The options a resumed run may change; every other one is the run's own. */
-    private static final Set<String> RESUMABLE = Set.of("--resume", "--epochs", "--checkpoint-every", "--keep");
+    private static final Set<String> RESUMABLE =
+            Set.of("--resume", "--epochs", "--checkpoint-every", "--keep", "--cache-dir");
 
     @Spec
     CommandSpec spec;
@@ -108,6 +108,9 @@ final class TrainCommand implements Callable<Integer> {
             description = "Per-epoch checkpoints to keep, newest first; 0 keeps all."
                     + " checkpoints/state.zip and generator.zip are always the latest.")
     int keep;
+
+    @Option(names = "--cache-dir", paramLabel = "DIR", description = ImagePreparation.CACHE_DIR_HELP)
+    Path cacheDir;
 
     @Override
     public Integer call() throws Exception {
@@ -238,13 +241,8 @@ final class TrainCommand implements Callable<Integer> {
                 checkpointEvery, keep);
     }
 
-    private static ImageSet loadImages(TrainConfig config, PrintStream console) {
-        long start = System.nanoTime();
-        ImageSet images = ImageLoader.load(config.data(), config.model().imageSize(), config.model().channels(),
-                done -> { });
-        double seconds = (System.nanoTime() - start) / 1e9;
-        console.printf("images: %d used, %d skipped (see skipped.txt), decoded in %.1f s (%.0f images/s)%n",
-                images.count(), images.skipped().size(), seconds, (images.count() + images.skipped().size()) / seconds);
-        return images;
+    private ImageSet loadImages(TrainConfig config, PrintStream console) {
+        return ImagePreparation.prepare(config.data(), config.model().imageSize(), config.model().channels(),
+                cacheDir, console, " (see skipped.txt)").images();
     }
 }

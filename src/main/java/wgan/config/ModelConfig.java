@@ -18,18 +18,23 @@ public record ModelConfig(int imageSize, int channels, int nz, int ngf, int ndf,
     public static final int MAX_IMAGE_SIZE = 128;
 
     public ModelConfig {
+        checkImageShape(imageSize, channels);
+        requirePositive("--nz", nz);
+        requirePositive("--ngf", ngf);
+        requirePositive("--ndf", ndf);
+        if (extraLayers < 0) {
+            throw new InputException("--extra-layers must be 0 or more, got " + extraLayers);
+        }
+    }
+
+    /** The image shapes the networks take; wgan prepare checks them too, before decoding anything. */
+    public static void checkImageShape(int imageSize, int channels) {
         if (imageSize < MIN_IMAGE_SIZE || imageSize > MAX_IMAGE_SIZE || Integer.bitCount(imageSize) != 1) {
             throw new InputException("--image-size must be a power of two from " + MIN_IMAGE_SIZE + " to "
                     + MAX_IMAGE_SIZE + " (16, 32, 64 or 128), got " + imageSize);
         }
         if (channels != 1 && channels != 3) {
             throw new InputException("--channels must be 1 (grayscale) or 3 (colour), got " + channels);
-        }
-        requirePositive("--nz", nz);
-        requirePositive("--ngf", ngf);
-        requirePositive("--ndf", ndf);
-        if (extraLayers < 0) {
-            throw new InputException("--extra-layers must be 0 or more, got " + extraLayers);
         }
     }
 

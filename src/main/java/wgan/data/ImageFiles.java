@@ -3,10 +3,12 @@ package wgan.data;
 import wgan.config.InputException;
 
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemLoopException;
 import java.nio.file.FileVisitOption;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -19,13 +21,22 @@ import java.util.Set;
 /**
  * Finds the image files under a data folder: recursively, following links (a link loop is
  * reported, not followed forever), skipping hidden files and folders, in a sorted order so that
- * the same folder always gives the same list.
+ * the same folder always gives the same list. Each file comes with its size and modification
+ * time, which key the prepared-image cache.
  */
 public final class ImageFiles {
     public static final Set<String> EXTENSIONS = Set.of("jpg", "jpeg", "png", "bmp");
 
+    /** An image file as the scan saw it (through links: the size and time of the target). */
+    public record Found(Path path, long bytes, long modifiedMillis) implements Comparable<Found> {
+        @Override
+        public int compareTo(Found other) {
+            return path.compareTo(other.path);
+        }
+    }
+
     /** Files found, and things passed over that a user may want to know about. */
-    public record Listing(List<Path> images, List<SkippedFile> skipped) {
+    public record Listing(List<Found> images, List<SkippedFile> skipped) {
     }
 
     private ImageFiles() {
@@ -38,27 +49,34 @@ public final class ImageFiles {
         if (!Files.isDirectory(root)) {
             throw new InputException("--data " + root + " is not a folder; give a folder of images (searched recursively)");
         }
-        List<Path> images = new ArrayList<>();
+        List<Found> images = new ArrayList<>();
         List<SkippedFile> skipped = new ArrayList<>();
         try {
             Files.walkFileTree(root, EnumSet.of(FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE, new SimpleFileVisitor<>() {
                 @Override
                 public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-                    return !dir.equals(root) && isHidden(dir) ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+                    if (!dir.equals(root) && isHidden(dir)) {
+                        skipped.add(new SkippedFile(dir, "hidden folder, not searched"));
+                        return FileVisitResult.SKIP_SUBTREE;
+                    }
+                    return FileVisitResult.CONTINUE;
                 }
 
                 @Override
                 public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                    if (!isHidden(file) && attrs.isRegularFile() && hasImageExtension(file)) {
-                        images.add(file);
+                    if (isHidden(file)) {
+                        skipped.add(new SkippedFile(file, "hidden file"));
+                    } else if (!attrs.isRegularFile() || !hasImageExtension(file)) {
+                        skipped.add(new SkippedFile(file, "not an image file (not " + extensionList() + ")"));
+                    } else {
+                        images.add(new Found(file, attrs.size(), attrs.lastModifiedTime().toMillis()));
                     }
                     return FileVisitResult.CONTINUE;
                 }
 
                 @Override
                 public FileVisitResult visitFileFailed(Path file, IOException e) {
-                    String reason = e instanceof FileSystemLoopException ? "symbolic link loop" : "unreadable: " + e;
-                    skipped.add(new SkippedFile(file, reason));
+                    skipped.add(new SkippedFile(file, whyUnvisitable(e)));
                     return FileVisitResult.CONTINUE;
                 }
             });
@@ -67,6 +85,24 @@ public final class ImageFiles {
         }
         images.sort(null);
         return new Listing(List.copyOf(images), List.copyOf(skipped));
+    }
+
+    /** "bmp, jpeg, jpg, png", for messages. */
+    public static String extensionList() {
+        return String.join(", ", EXTENSIONS.stream().sorted().toList());
+    }
+
+    private static String whyUnvisitable(IOException e) {
+        if (e instanceof FileSystemLoopException) {
+            return "symbolic link loop";
+        }
+        if (e instanceof NoSuchFileException) {
+            return "broken symbolic link";
+        }
+        if (e instanceof AccessDeniedException) {
+            return "unreadable: permission denied";
+        }
+        return "unreadable: " + e;
     }
 
     static boolean hasImageExtension(Path file) {

@@ -35,4 +35,21 @@ final class JpegHeader {
         }
         return null;
     }
+
+    /**
+     * Whether the end-of-image marker FF D9 is near the end. Inside entropy-coded data an FF is
+     * always followed by 00 or a restart marker, so FF D9 there means the image really ended; a
+     * little trailing data after it (some cameras and editors append a few bytes) is allowed.
+     */
+    static boolean hasEndMarker(byte[] b) {
+        int from = Math.max(2, b.length - END_SEARCH_BYTES);
+        for (int i = b.length - 2; i >= from; i--) {
+            if ((b[i] & 0xFF) == 0xFF && (b[i + 1] & 0xFF) == 0xD9) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static final int END_SEARCH_BYTES = 4096;
 }

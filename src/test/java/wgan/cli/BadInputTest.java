@@ -69,7 +69,8 @@ class BadInputTest {
         Files.createDirectories(tmp.resolve("r"));
         Files.writeString(tmp.resolve("r/options.json"), "{}");
         assertUsageError(CliRunner.run("train", "--data", tmp.resolve("d").toString(), "--out",
-                tmp.resolve("r").toString(), "--image-size", "16"), "already holds a run");
+                tmp.resolve("r").toString(), "--image-size", "16", "--cache-dir", tmp.resolve("cache").toString()),
+                "already holds a run");
     }
 
     @Test

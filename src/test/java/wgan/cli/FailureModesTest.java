@@ -23,7 +23,7 @@ class FailureModesTest {
         Path run = tmp.resolve("run");
         CliRunner.Run r = CliRunner.run("train", "--data", tmp.resolve("imgs").toString(), "--out", run.toString(),
                 "--image-size", "16", "--batch-size", "8", "--nz", "16", "--ngf", "8", "--ndf", "8", "--seed", "1",
-                "--lr-g", "1e38", "--lr-d", "1e38");
+                "--lr-g", "1e38", "--lr-d", "1e38", "--cache-dir", tmp.resolve("cache").toString());
         assertEquals(3, r.exitCode(), r.out() + r.err());
         assertTrue(r.err().strip().startsWith("wgan: training diverged"), r.err());
         assertFalse(r.err().contains("\tat "), r.err());
@@ -50,7 +50,7 @@ class FailureModesTest {
             Path run = mount.resolve("run");
             CliRunner.Run r = CliRunner.run("train", "--data", tmp.resolve("imgs").toString(), "--out", run.toString(),
                     "--image-size", "16", "--batch-size", "8", "--nz", "16", "--ngf", "16", "--ndf", "16",
-                    "--seed", "1", "--epochs", "200");
+                    "--seed", "1", "--epochs", "200", "--cache-dir", tmp.resolve("cache").toString());
             assertEquals(4, r.exitCode(), r.out() + r.err());
             String line = r.err().strip();
             assertTrue(line.startsWith("wgan: cannot write output: cannot write " + run), line);

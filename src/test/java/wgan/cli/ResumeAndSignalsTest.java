@@ -40,7 +40,7 @@ class ResumeAndSignalsTest {
     private static String[] train(Path out, int epochs, String... extra) {
         List<String> args = new ArrayList<>(List.of("train", "--data", data.toString(), "--out", out.toString(),
                 "--epochs", String.valueOf(epochs), "--image-size", "16", "--batch-size", "8", "--nz", "16",
-                "--ngf", "8", "--ndf", "8", "--seed", "11", "--checkpoint-every", "1"));
+                "--ngf", "8", "--ndf", "8", "--seed", "11", "--checkpoint-every", "1", "--cache-dir", cache()));
         args.addAll(List.of(extra));
         return args.toArray(new String[0]);
     }
@@ -55,14 +55,14 @@ class ResumeAndSignalsTest {
         first.awaitCondition(() -> WganProcess.lines(killed.resolve("metrics.jsonl")) >= 4, LIMIT);
         first.process.destroyForcibly(); // SIGKILL, at whatever the process was doing
         first.waitFor(LIMIT);
-        WganProcess second = WganProcess.start(tmp.resolve("killed-2.log"), "train", "--resume", killed.toString());
+        WganProcess second = WganProcess.start(tmp.resolve("killed-2.log"), "train", "--resume", killed.toString(), "--cache-dir", cache());
         assertEquals(0, second.waitFor(LIMIT), second.output());
         assertTrue(second.output().contains("continuing at generator iteration"), second.output());
 
         assertEquals(lossesOf(straight), lossesOf(killed), "every iteration's losses, once each");
         assertArrayEquals(sample(straight, tmp.resolve("a.png")), sample(killed, tmp.resolve("b.png")),
                 "the same seed gives byte-identical samples");
-        assertEquals(0, WganProcess.run(tmp.resolve("again.log"), LIMIT, "train", "--resume", killed.toString()),
+        assertEquals(0, WganProcess.run(tmp.resolve("again.log"), LIMIT, "train", "--resume", killed.toString(), "--cache-dir", cache()),
                 "a finished run resumes to an immediate, successful exit");
     }
 
@@ -72,7 +72,7 @@ class ResumeAndSignalsTest {
         WganProcess p = WganProcess.start(tmp.resolve("term.log"), train(run, 400));
         p.awaitCondition(() -> WganProcess.lines(run.resolve("metrics.jsonl")) >= 2, LIMIT);
 
-        CliRunner.Run second = CliRunner.run("train", "--resume", run.toString());
+        CliRunner.Run second = CliRunner.run("train", "--resume", run.toString(), "--cache-dir", cache());
         assertEquals(2, second.exitCode(), second.err());
         assertTrue(second.err().contains("in use"), second.err());
 
@@ -82,7 +82,7 @@ class ResumeAndSignalsTest {
         long done = progress(run).get("gen_iter").asLong();
         assertTrue(done >= 2, "checkpoint at the stop: " + done);
 
-        assertEquals(0, WganProcess.run(tmp.resolve("resume.log"), LIMIT, "train", "--resume", run.toString(),
+        assertEquals(0, WganProcess.run(tmp.resolve("resume.log"), LIMIT, "train", "--resume", run.toString(), "--cache-dir", cache(),
                 "--epochs", String.valueOf(done + 2)));
         assertTrue(progress(run).get("finished").asBoolean());
     }
@@ -106,9 +106,13 @@ class ResumeAndSignalsTest {
 
         Path run = tmp.resolve("run");
         assertEquals(0, CliRunner.run(train(run, 1)).exitCode());
-        CliRunner.Run changed = CliRunner.run("train", "--resume", run.toString(), "--lr-d", "1e-3");
+        CliRunner.Run changed = CliRunner.run("train", "--resume", run.toString(), "--cache-dir", cache(), "--lr-d", "1e-3");
         assertEquals(2, changed.exitCode());
         assertTrue(changed.err().contains("--lr-d cannot change"), changed.err());
+    }
+
+    private static String cache() {
+        return shared.resolve("cache").toString();
     }
 
     private static JsonNode progress(Path run) throws Exception {

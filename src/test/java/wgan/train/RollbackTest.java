@@ -27,7 +27,7 @@ class RollbackTest {
     @Test
     void nanWeightRollsBackAndTrainingContinues(@TempDir Path tmp) throws Exception {
         TestImages.writeTree(tmp.resolve("imgs"), 16, 2, 30, 30, 5);
-        ImageSet images = ImageLoader.load(tmp.resolve("imgs"), 16, 3, n -> { });
+        ImageSet images = ImageLoader.prepare(tmp.resolve("imgs"), 16, 3, tmp.resolve("cache"), note -> { }).images();
         TrainConfig config = new TrainConfig(new ModelConfig(16, 3, 16, 8, 8, 0), tmp.resolve("imgs"), 4, 8, 5, 0.01,
                 5e-5, 5e-5, OptimizerKind.rmsprop, 3, tmp.resolve("run"), 1, 0);
         RunFolder run = RunFolder.createNew(config.outDir());

@@ -1,0 +1,58 @@
+package wgan.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import wgan.config.ModelConfig;
+import wgan.data.FeedRate;
+import wgan.data.ImageLoader;
+import wgan.data.SkippedFile;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+@Command(name = "prepare", mixinStandardHelpOptions = true, showDefaultValues = true, sortOptions = false,
+        description = {"Decodes a folder of images once into the image cache, so that wgan train starts at once.",
+                "The cache is rebuilt when a file is added, removed or changed; wgan train builds it itself if needed."})
+final class PrepareCommand implements Callable<Integer> {
+    /** Enough skipped files to see what went wrong without flooding the console. */
+    static final int SKIPPED_SHOWN = 10;
+
+    @Option(names = "--data", paramLabel = "DIR", required = true, description = "Folder of images, searched recursively.")
+    Path data;
+
+    @Option(names = "--image-size", paramLabel = "S", defaultValue = "64",
+            description = "Square image size, a power of two from 16 to 128.")
+    int imageSize;
+
+    @Option(names = "--channels", paramLabel = "1|3", defaultValue = "3", description = "1 grayscale, 3 colour.")
+    int channels;
+
+    @Option(names = "--cache-dir", paramLabel = "DIR", description = ImagePreparation.CACHE_DIR_HELP)
+    Path cacheDir;
+
+    @Option(names = "--measure-feed", paramLabel = "B", description = "Also time one shuffled epoch turned into "
+            + "float batches of B images, as wgan train feeds the critic.")
+    Integer measureFeedBatch;
+
+    @Override
+    public Integer call() {
+        ModelConfig.checkImageShape(imageSize, channels);
+        PrintStream console = System.out;
+        console.printf("wgan prepare: data %s, %dx%dx%d%n", data, imageSize, imageSize, channels);
+        ImageLoader.Prepared prepared = ImagePreparation.prepare(data, imageSize, channels, cacheDir, console,
+                " (listed below)");
+        // no run folder holds a skipped.txt yet: show the first few here
+        prepared.images().skipped().stream().limit(SKIPPED_SHOWN).map(SkippedFile::toString)
+                .forEach(s -> console.println("skipped: " + s));
+        int more = prepared.images().skipped().size() - SKIPPED_SHOWN;
+        if (more > 0) {
+            console.printf("skipped: ... and %d more%n", more);
+        }
+        if (measureFeedBatch != null) {
+            console.printf("feeding: %.0f images/s into float batches of %d%n",
+                    FeedRate.imagesPerSecond(prepared.images(), measureFeedBatch), measureFeedBatch);
+        }
+        return ExitCode.OK.code;
+    }
+}

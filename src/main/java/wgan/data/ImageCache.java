@@ -1,0 +1,179 @@
+package wgan.data;
+
+import wgan.io.AtomicFiles;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.zip.CRC32C;
+import java.util.zip.CheckedInputStream;
+import java.util.zip.CheckedOutputStream;
+import java.util.zip.Checksum;
+
+/**
+ * The prepared images of one data folder at one image size and channel count, in a file:
+ * <pre>
+ *   "WGANIMGS", format version
+ *   SHA-256 of (format version, absolute folder, size, channels, every image file's relative
+ *           path, size and modification time)   -- any added, removed or touched file changes it
+ *   used files (relative paths), files that failed to decode (relative path, reason)
+ *   the images, uint8 planar CHW, back to back
+ *   CRC-32C of all of the above                 -- a truncated or damaged file is never used
+ * </pre>
+ * One file per (folder, size, channels): a changed folder replaces its cache instead of leaving
+ * stale ones behind.
+ */
+public final class ImageCache {
+    static final int FORMAT_VERSION = 1;
+    private static final byte[] MAGIC = "WGANIMGS".getBytes(StandardCharsets.US_ASCII);
+
+    private final Path file;
+    private final byte[] fingerprint;
+
+    /** Decoded images and the files that could not be decoded, as stored. */
+    record Contents(ImageSet.Pixels pixels, int count, List<SkippedFile> undecodable) {
+    }
+
+    /** The cache file is there but cannot be used; the message says why, in a few words. */
+    static final class Unusable extends Exception {
+        Unusable(String message) {
+            super(message);
+        }
+    }
+
+    ImageCache(Path cacheDir, Path root, int size, int channels, List<ImageFiles.Found> files) {
+        Path absolute = root.toAbsolutePath().normalize();
+        this.file = cacheDir.resolve(fileName(absolute, size, channels));
+        this.fingerprint = fingerprint(absolute, size, channels, files);
+    }
+
+    /** $XDG_CACHE_HOME/wgan, or ~/.cache/wgan (the XDG default) when that is unset or relative. */
+    public static Path defaultDir() {
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        Path base = xdg != null && !xdg.isEmpty() && Path.of(xdg).isAbsolute()
+                ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+        return base.resolve("wgan");
+    }
+
+    Path file() {
+        return file;
+    }
+
+    /** The stored images if the file matches this folder's current state; null if there is none or it is stale. */
+    Contents read(Path root, int size, int channels) throws IOException, Unusable {
+        if (!Files.isRegularFile(file)) {
+            return null;
+        }
+        Checksum crc = new CRC32C();
+        try (InputStream raw = Files.newInputStream(file);
+             // the checksum above the buffer, so it sees exactly the bytes read so far
+             DataInputStream in = new DataInputStream(new CheckedInputStream(new BufferedInputStream(raw, 1 << 16), crc))) {
+            if (!Arrays.equals(in.readNBytes(MAGIC.length), MAGIC)) {
+                throw new Unusable("not a wgan image cache");
+            }
+            if (in.readInt() != FORMAT_VERSION || !Arrays.equals(in.readNBytes(fingerprint.length), fingerprint)) {
+                return null;
+            }
+            int count = in.readInt();
+            for (int i = 0; i < count; i++) {
+                in.readUTF(); // used file names: for people reading the cache; the fingerprint already covers them
+            }
+            List<SkippedFile> undecodable = new ArrayList<>();
+            int failed = in.readInt();
+            for (int i = 0; i < failed; i++) {
+                undecodable.add(new SkippedFile(root.resolve(in.readUTF()), in.readUTF()));
+            }
+            ImageSet.Pixels pixels = new ImageSet.Pixels(count, size, channels);
+            for (byte[] chunk : pixels.chunks) {
+                in.readFully(chunk);
+            }
+            long expected = crc.getValue();
+            if (in.readLong() != expected) {
+                throw new Unusable("checksum mismatch");
+            }
+            return new Contents(pixels, count, undecodable);
+        } catch (NoSuchFileException e) {
+            return null;
+        } catch (EOFException e) {
+            throw new Unusable("truncated");
+        }
+    }
+
+    void write(Path root, List<Path> used, ImageSet.Pixels pixels, int count, List<SkippedFile> undecodable)
+            throws IOException {
+        AtomicFiles.write(file, temp -> {
+            Checksum crc = new CRC32C();
+            try (CheckedOutputStream checked = new CheckedOutputStream(Files.newOutputStream(temp), crc);
+                 DataOutputStream out = new DataOutputStream(new BufferedOutputStream(checked, 1 << 16))) {
+                out.write(MAGIC);
+                out.writeInt(FORMAT_VERSION);
+                out.write(fingerprint);
+                out.writeInt(count);
+                for (Path path : used) {
+                    out.writeUTF(relative(root, path));
+                }
+                out.writeInt(undecodable.size());
+                for (SkippedFile skipped : undecodable) {
+                    out.writeUTF(relative(root, skipped.path()));
+                    out.writeUTF(skipped.reason());
+                }
+                long remaining = (long) count * pixels.imageBytes;
+                for (byte[] chunk : pixels.chunks) {
+                    int n = (int) Math.min(chunk.length, remaining);
+                    out.write(chunk, 0, n);
+                    remaining -= n;
+                }
+                out.flush();
+                out.writeLong(crc.getValue());
+            }
+        });
+    }
+
+    private static String relative(Path root, Path file) {
+        return root.relativize(file).toString();
+    }
+
+    private static String fileName(Path absoluteRoot, int size, int channels) {
+        Path name = absoluteRoot.getFileName();
+        String folder = name == null ? "root" : name.toString().replaceAll("[^A-Za-z0-9._-]", "_");
+        String where = HexFormat.of().formatHex(sha256().digest(absoluteRoot.toString().getBytes(StandardCharsets.UTF_8)), 0, 6);
+        return folder + "-" + where + "-" + size + "x" + size + "x" + channels + ".wgancache";
+    }
+
+    private static byte[] fingerprint(Path absoluteRoot, int size, int channels, List<ImageFiles.Found> files) {
+        MessageDigest digest = sha256();
+        StringBuilder line = new StringBuilder();
+        line.append(FORMAT_VERSION).append('\n').append(absoluteRoot).append('\n').append(size).append('x')
+                .append(channels).append('\n');
+        digest.update(line.toString().getBytes(StandardCharsets.UTF_8));
+        for (ImageFiles.Found f : files) {
+            line.setLength(0);
+            line.append(absoluteRoot.relativize(f.path().toAbsolutePath().normalize())).append('\t').append(f.bytes())
+                    .append('\t').append(f.modifiedMillis()).append('\n');
+            digest.update(line.toString().getBytes(StandardCharsets.UTF_8));
+        }
+        return digest.digest();
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    }
+}
