@@ -6,6 +6,7 @@ import wgan.config.InputException;
 import wgan.config.ModelConfig;
 import wgan.io.Json;
 import wgan.train.Benchmark;
+import wgan.train.Profile;
 
 import java.util.concurrent.Callable;
 
@@ -39,6 +40,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON line instead of the summary.")
     boolean json;
 
+    @Option(names = "--profile", description = "Also time each phase of the steps and each layer's forward and backward.")
+    boolean profile;
+
     @Override
     public Integer call() {
         if (iters < 1 || warmup < 0 || batchSize < 1) {
@@ -54,6 +58,9 @@ final class BenchCommand implements Callable<Integer> {
                     imageSize, imageSize, channels, batchSize, r.genItersPerS(), 1 / r.genItersPerS(),
                     r.criticStepMs(), r.generatorStepMs(), r.backend().get("name"), r.backend().get("threads"),
                     r.peakRssMb());
+        }
+        if (profile) {
+            System.out.print(Profile.report(model, batchSize));
         }
         return ExitCode.OK.code;
     }
