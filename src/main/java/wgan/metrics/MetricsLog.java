@@ -32,6 +32,22 @@ public final class MetricsLog implements Closeable {
         line.put("loss_d_fake", r.lossDFake());
         line.put("seconds", round(r.seconds(), 4));
         line.put("images_per_s", round(r.imagesPerS(), 1));
+        writeLine(line);
+    }
+
+    /**
+     * An image-quality line, {"epoch":E,"gen_iter":G,"swd":{...}} (see QualityProbe.Result.toMap),
+     * told apart from iteration lines by its "swd" object.
+     */
+    public void write(int epoch, long genIter, QualityProbe.Result quality) throws IOException {
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("epoch", epoch);
+        line.put("gen_iter", genIter);
+        line.put("swd", quality.toMap());
+        writeLine(line);
+    }
+
+    private void writeLine(Map<String, Object> line) throws IOException {
         out.write(Json.line(line));
         out.newLine();
         out.flush();
