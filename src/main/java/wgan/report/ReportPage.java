@@ -269,5 +269,7 @@ public final class ReportPage {
             figure{margin:0}
             figure img{width:100%;height:auto;image-rendering:pixelated;border-radius:4px;display:block}
             figcaption{color:var(--muted);font-size:.85rem;text-align:center}
+            @media (max-width:600px){main{padding:10px}.tick,.legend,.axis-label{font-size:20px}
+            .series{stroke-width:3}.gallery{grid-template-columns:1fr}}
             """;
 }

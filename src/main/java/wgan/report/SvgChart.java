@@ -38,8 +38,8 @@ final class SvgChart {
     String toSvg() {
         double[] x = range(true);
         double[] y = range(false);
-        double[] xTicks = ticks(x[0], x[1]);
-        double[] yTicks = ticks(y[0], y[1]);
+        double[] xTicks = ticks(x[0], x[1], integralXs());
+        double[] yTicks = ticks(y[0], y[1], false);
         x = new double[]{Math.min(x[0], xTicks[0]), Math.max(x[1], xTicks[xTicks.length - 1])};
         y = new double[]{Math.min(y[0], yTicks[0]), Math.max(y[1], yTicks[yTicks.length - 1])};
         StringBuilder svg = new StringBuilder();
@@ -77,11 +77,17 @@ final class SvgChart {
         return new double[]{lo, hi};
     }
 
+    /** Epochs and iterations are whole numbers: no tick at epoch 1.5. */
+    private boolean integralXs() {
+        return series.stream().allMatch(s -> java.util.Arrays.stream(s.xs()).allMatch(v -> v == Math.rint(v)));
+    }
+
     /** About five round ticks (1, 2 or 5 times a power of ten) covering [lo, hi]. */
-    static double[] ticks(double lo, double hi) {
+    static double[] ticks(double lo, double hi, boolean integral) {
         double raw = (hi - lo) / 5;
         double magnitude = Math.pow(10, Math.floor(Math.log10(raw)));
         double step = magnitude * (raw / magnitude < 1.5 ? 1 : raw / magnitude < 3.5 ? 2 : raw / magnitude < 7.5 ? 5 : 10);
+        step = integral ? Math.max(1, step) : step;
         double first = Math.floor(lo / step) * step;
         int count = (int) Math.ceil((hi - first) / step - 1e-9) + 1;
         double[] ticks = new double[count];
@@ -135,7 +141,7 @@ final class SvgChart {
             svg.append(String.format(Locale.ROOT, "<line class=\"series%s\" stroke=\"%s\" x1=\"%d\" x2=\"%d\" y1=\"16\" y2=\"16\"/>"
                     + "<text class=\"legend\" x=\"%d\" y=\"20\">%s</text>", s.dashed() ? " dashed" : "", s.colour(),
                     at, at + 22, at + 28, Html.escape(s.name())));
-            at += 44 + 7 * s.name().length();
+            at += 44 + 12 * s.name().length(); // room for the larger phone font too
         }
     }
 
