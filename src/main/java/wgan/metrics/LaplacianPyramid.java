@@ -67,37 +67,33 @@ final class LaplacianPyramid {
 
     /** Each row blurred; every step-th column kept. */
     private static float[] horizontal(float[] in, int width, int height, int step, float gain) {
-        int outWidth = width / step;
-        float[] out = new float[outWidth * height];
+        float[] out = new float[width / step * height];
         for (int y = 0; y < height; y++) {
-            int row = y * width;
-            for (int ox = 0; ox < outWidth; ox++) {
-                int x = ox * step;
-                float sum = 0;
-                for (int k = -2; k <= 2; k++) {
-                    sum += TAPS[k + 2] * in[row + mirror(x + k, width)];
-                }
-                out[y * outWidth + ox] = sum * gain;
-            }
+            blurLine(in, y * width, 1, width, step, gain, out, y * (width / step), 1);
         }
         return out;
     }
 
     /** Each column blurred; every step-th row kept. */
     private static float[] vertical(float[] in, int width, int height, int step, float gain) {
-        int outHeight = height / step;
-        float[] out = new float[width * outHeight];
-        for (int oy = 0; oy < outHeight; oy++) {
-            int y = oy * step;
-            for (int x = 0; x < width; x++) {
-                float sum = 0;
-                for (int k = -2; k <= 2; k++) {
-                    sum += TAPS[k + 2] * in[mirror(y + k, height) * width + x];
-                }
-                out[oy * width + x] = sum * gain;
-            }
+        float[] out = new float[width * (height / step)];
+        for (int x = 0; x < width; x++) {
+            blurLine(in, x, width, height, step, gain, out, x, width);
         }
         return out;
+    }
+
+    /** One line of n pixels (in[inStart + i * inStride]) blurred, every step-th output kept. */
+    private static void blurLine(float[] in, int inStart, int inStride, int n, int step, float gain,
+                                 float[] out, int outStart, int outStride) {
+        for (int o = 0; o < n / step; o++) {
+            int x = o * step;
+            float sum = 0;
+            for (int k = -2; k <= 2; k++) {
+                sum += TAPS[k + 2] * in[inStart + mirror(x + k, n) * inStride];
+            }
+            out[outStart + o * outStride] = sum * gain;
+        }
     }
 
     /** scipy.ndimage's "mirror" mode: reflect about the edge pixel's centre. */
