@@ -11,7 +11,8 @@ import java.util.concurrent.Callable;
 @Command(name = "wgan", mixinStandardHelpOptions = true, versionProvider = WganCommand.Version.class,
         description = "Trains a Wasserstein GAN (weight clipping, as in Arjovsky et al. 2017) on a folder of "
                 + "photographs with DeepLearning4J, and makes new images from the trained generator.",
-        subcommands = {TrainCommand.class, PrepareCommand.class, SampleCommand.class, BenchCommand.class})
+        subcommands = {TrainCommand.class, PrepareCommand.class, SampleCommand.class, EvalCommand.class,
+                ReportCommand.class, BenchCommand.class})
 final class WganCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -31,6 +31,15 @@ public final class ImageSet {
         this.skipped = List.copyOf(skipped);
     }
 
+    /** A set of images already in memory (planar CHW uint8, size x size x channels each). */
+    public static ImageSet of(List<byte[]> images, int size, int channels) {
+        Pixels pixels = new Pixels(images.size(), size, channels);
+        for (int i = 0; i < images.size(); i++) {
+            pixels.put(i, images.get(i));
+        }
+        return new ImageSet(null, pixels, images.size(), List.of());
+    }
+
     public int count() {
         return count;
     }

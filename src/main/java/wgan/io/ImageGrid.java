@@ -65,7 +65,7 @@ public final class ImageGrid {
     }
 
     /** [-1, 1] to 0..255 as torchvision does: clamp, then round (x * 0.5 + 0.5) * 255. */
-    private static int toByte(float v) {
+    public static int toByte(float v) {
         float unit = Math.max(0f, Math.min(1f, v * 0.5f + 0.5f));
         return (int) (unit * 255f + 0.5f);
     }

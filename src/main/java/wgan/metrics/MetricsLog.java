@@ -44,6 +44,18 @@ public final class MetricsLog implements Closeable {
         writeLine(line);
     }
 
+    /**
+     * An image-quality line, {"epoch":E,"gen_iter":G,"swd":{...}} (see QualityProbe.Result.toMap),
+     * told apart from iteration lines by its "swd" object.
+     */
+    public void write(int epoch, long genIter, QualityProbe.Result quality) throws IOException {
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("epoch", epoch);
+        line.put("gen_iter", genIter);
+        line.put("swd", quality.toMap());
+        writeLine(line);
+    }
+
     private void writeLine(Map<String, Object> line) throws IOException {
         out.write(Json.line(line));
         out.newLine();

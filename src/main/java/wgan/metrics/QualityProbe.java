@@ -1,0 +1,92 @@
+package wgan.metrics;
+
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import wgan.config.InputException;
+import wgan.data.ImageSet;
+import wgan.model.Generation;
+import wgan.model.Rng;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Image quality without pretrained weights: SWD between generated and real images, and the same
+ * between two disjoint sets of real images, the noise floor a perfect generator would reach with
+ * this many images. All three sets have the same size, since SWD's estimate depends on it.
+ */
+public final class QualityProbe {
+    private QualityProbe() {
+    }
+
+    /**
+     * One measurement. swd[l] and floor[l] are x1000 at resolutions[l] (full size first); n is
+     * the images per set.
+     */
+    public record Result(int n, int[] resolutions, double[] swd, double swdMean, double[] floor, double floorMean,
+                         double seconds) {
+
+        /** The "swd" object of a metrics.jsonl line and of wgan eval --json. */
+        public Map<String, Object> toMap() {
+            Map<String, Object> map = new LinkedHashMap<>();
+            map.put("n", n);
+            map.put("levels", byResolution(swd));
+            map.put("mean", round(swdMean));
+            map.put("floor", byResolution(floor));
+            map.put("floor_mean", round(floorMean));
+            map.put("seconds", Math.round(seconds * 100) / 100.0);
+            return map;
+        }
+
+        private Map<String, Double> byResolution(double[] values) {
+            Map<String, Double> map = new LinkedHashMap<>();
+            for (int l = 0; l < resolutions.length; l++) {
+                map.put(String.valueOf(resolutions[l]), round(values[l]));
+            }
+            return map;
+        }
+
+        private static double round(double v) {
+            return Math.round(v * 1e4) / 1e4;
+        }
+    }
+
+    /** How many images per set for n asked of a data set: two disjoint real sets must fit. */
+    public static int imagesPerSet(int n, int realCount) {
+        int k = Math.min(n, realCount / 2);
+        if (k < 1) {
+            throw new InputException("SWD needs at least 2 real images, got " + realCount);
+        }
+        return k;
+    }
+
+    /**
+     * Generates imagesPerSet(n, reals) images (BatchNorm in training mode, as samples are made)
+     * and compares them with as many reals; the floor compares those reals with as many others.
+     * The same seed picks the same reals, noise, patches and directions.
+     */
+    public static Result evaluate(ComputationGraph generator, int nz, ImageSet reals, int n, long seed) {
+        long start = System.nanoTime();
+        int k = imagesPerSet(n, reals.count());
+        int[] order = Rng.derive(seed, "swd-reals").permutation(reals.count());
+        SwdImages realsA = SwdImages.of(reals, order, 0, k);
+        SwdImages realsB = SwdImages.of(reals, order, k, k);
+        SwdImages fakes;
+        try (INDArray noise = Generation.noise(Rng.derive(seed, "swd-noise"), k, nz);
+             INDArray images = Generation.generate(generator, noise)) {
+            fakes = SwdImages.ofGenerated(images);
+        }
+        double[][] d = SlicedWasserstein.distances(realsA, List.of(fakes, realsB), SlicedWasserstein.Params.PROGAN, seed);
+        return new Result(k, SlicedWasserstein.resolutions(reals.size()), d[0], mean(d[0]), d[1], mean(d[1]),
+                (System.nanoTime() - start) / 1e9);
+    }
+
+    private static double mean(double[] values) {
+        double sum = 0;
+        for (double v : values) {
+            sum += v;
+        }
+        return sum / values.length;
+    }
+}

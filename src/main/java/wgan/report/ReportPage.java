@@ -1,0 +1,275 @@
+package wgan.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import wgan.config.InputException;
+import wgan.io.AtomicFiles;
+import wgan.io.Json;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
+import java.util.stream.Stream;
+
+/**
+ * RUN_DIR/report.html: one self-contained page (inline CSS and SVG, images as data URIs, no
+ * script) with the losses, SWD, speed, every epoch's samples and the options of a run.
+ */
+public final class ReportPage {
+    public static final String FILE = "report.html";
+    private static final String BLUE = "#2563eb";
+    private static final String ORANGE = "#ea580c";
+    private static final String GREEN = "#059669";
+    private static final String GREY = "#6b7280";
+
+    private ReportPage() {
+    }
+
+    /** Writes (or replaces) RUN_DIR/report.html and returns its path. */
+    public static Path write(Path runDir) throws IOException {
+        if (!Files.isRegularFile(runDir.resolve("metrics.jsonl")) && !Files.isRegularFile(runDir.resolve("options.json"))) {
+            throw new InputException(runDir + " is not a wgan run folder (no metrics.jsonl or options.json);"
+                    + " give a folder written by wgan train (runs/<run>)");
+        }
+        RunHistory history = RunHistory.read(runDir.resolve("metrics.jsonl"));
+        Path page = runDir.resolve(FILE);
+        AtomicFiles.writeString(page, html(runDir, history));
+        return page;
+    }
+
+    static String html(Path runDir, RunHistory history) throws IOException {
+        Path name = runDir.toAbsolutePath().normalize().getFileName();
+        String title = "wgan run " + (name == null ? "" : name);
+        StringBuilder body = new StringBuilder();
+        body.append("<header><h1>").append(Html.escape(title)).append("</h1>")
+                .append(summary(history)).append("</header>");
+        body.append(section("Wasserstein estimate", "The critic's estimate -loss_d should fall as the generator"
+                + " improves; loss_g = D(G(z)). Pale lines are per iteration, bold ones smoothed.", lossChart(history)));
+        body.append(section("Image quality (SWD)", "Sliced Wasserstein distance x1000 between generated and real"
+                + " images (lower is better); the dashed line is real vs real, the floor.", qualityChart(history)));
+        body.append(section("Speed", "Real images the critic saw per second.", speedChart(history)));
+        body.append(section("Samples", "The same fixed noise every epoch, latest first.", samples(runDir)));
+        body.append(section("Options", "", options(runDir)));
+        return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+                + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+                + "<title>" + Html.escape(title) + "</title><style>" + CSS + "</style></head><body><main>"
+                + body + "<footer>Written by wgan report.</footer></main></body></html>\n";
+    }
+
+    private static String summary(RunHistory h) {
+        List<RunHistory.Iteration> its = h.iterations();
+        List<String[]> cards = new ArrayList<>();
+        if (!its.isEmpty()) {
+            RunHistory.Iteration last = its.get(its.size() - 1);
+            double[] w = smooth(values(its, i -> -i.lossD()));
+            cards.add(new String[]{"epoch", String.valueOf(last.epoch())});
+            cards.add(new String[]{"generator iterations", String.valueOf(last.genIter())});
+            cards.add(new String[]{"Wasserstein estimate", number(w[w.length - 1])});
+            cards.add(new String[]{"images/s", number(median(values(its, RunHistory.Iteration::imagesPerS)))});
+            cards.add(new String[]{"training time", duration(its.stream().mapToDouble(RunHistory.Iteration::seconds).sum())});
+        }
+        if (!h.qualities().isEmpty()) {
+            RunHistory.Quality q = h.qualities().get(h.qualities().size() - 1);
+            cards.add(new String[]{"SWD (floor)", number(q.swd()) + " (" + number(q.floor()) + ")"});
+        }
+        StringBuilder html = new StringBuilder("<dl class=\"cards\">");
+        for (String[] card : cards) {
+            html.append("<div><dt>").append(card[0]).append("</dt><dd>").append(Html.escape(card[1])).append("</dd></div>");
+        }
+        return html.append("</dl>").toString();
+    }
+
+    private static String lossChart(RunHistory h) {
+        List<RunHistory.Iteration> its = h.iterations();
+        if (its.isEmpty()) {
+            return empty("No iterations logged yet.");
+        }
+        double[] x = values(its, i -> i.genIter());
+        double[] w = values(its, i -> -i.lossD());
+        double[] g = values(its, RunHistory.Iteration::lossG);
+        return new SvgChart("Wasserstein estimate and loss_g", "generator iteration")
+                .add(new SvgChart.Series("-loss_d", BLUE, x, w, false, true))
+                .add(new SvgChart.Series("loss_g", ORANGE, x, g, false, true))
+                .add(new SvgChart.Series("Wasserstein estimate (-loss_d)", BLUE, x, smooth(w), false, false))
+                .add(new SvgChart.Series("loss_g", ORANGE, x, smooth(g), false, false)).toSvg();
+    }
+
+    private static String qualityChart(RunHistory h) {
+        List<RunHistory.Quality> qs = h.qualities();
+        if (qs.isEmpty()) {
+            return empty("No SWD logged yet: wgan train measures it every --eval-every epochs;"
+                    + " wgan eval scores a checkpoint.");
+        }
+        double[] x = qs.stream().mapToDouble(RunHistory.Quality::epoch).toArray();
+        String chart = new SvgChart("SWD over epochs", "epoch")
+                .add(new SvgChart.Series("SWD mean", GREEN, x, qs.stream().mapToDouble(RunHistory.Quality::swd).toArray(),
+                        false, false))
+                .add(new SvgChart.Series("real vs real", GREY, x,
+                        qs.stream().mapToDouble(RunHistory.Quality::floor).toArray(), true, false)).toSvg();
+        return chart + levelTable(qs.get(qs.size() - 1));
+    }
+
+    private static String levelTable(RunHistory.Quality q) {
+        StringBuilder head = new StringBuilder("<tr><th>epoch " + q.epoch() + "</th>");
+        StringBuilder swd = new StringBuilder("<tr><th>SWD</th>");
+        StringBuilder floor = new StringBuilder("<tr><th>real vs real</th>");
+        for (Iterator<Map.Entry<String, JsonNode>> it = q.levels().fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> level = it.next();
+            head.append("<th>").append(Html.escape(level.getKey())).append(" px</th>");
+            swd.append("<td>").append(number(level.getValue().asDouble())).append("</td>");
+            floor.append("<td>").append(number(q.floorLevels().path(level.getKey()).asDouble())).append("</td>");
+        }
+        return "<div class=\"scroll\"><table class=\"levels\">" + head + "<th>mean</th></tr>" + swd + "<td>"
+                + number(q.swd()) + "</td></tr>" + floor + "<td>" + number(q.floor()) + "</td></tr></table></div>";
+    }
+
+    private static String speedChart(RunHistory h) {
+        List<RunHistory.Iteration> its = h.iterations();
+        if (its.isEmpty()) {
+            return empty("No iterations logged yet.");
+        }
+        double[] x = values(its, i -> i.genIter());
+        double[] speed = values(its, RunHistory.Iteration::imagesPerS);
+        return new SvgChart("Images per second", "generator iteration")
+                .add(new SvgChart.Series("images/s", BLUE, x, speed, false, true))
+                .add(new SvgChart.Series("images/s", BLUE, x, smooth(speed), false, false)).toSvg();
+    }
+
+    private static String samples(Path runDir) throws IOException {
+        Path dir = runDir.resolve("samples");
+        List<Path> epochs = new ArrayList<>();
+        if (Files.isDirectory(dir)) {
+            try (Stream<Path> files = Files.list(dir)) {
+                files.filter(p -> p.getFileName().toString().matches("epoch-\\d+\\.png"))
+                        .sorted(Comparator.comparing((Path p) -> p.getFileName().toString()).reversed())
+                        .forEach(epochs::add);
+            }
+        }
+        Path reals = dir.resolve("reals.png");
+        if (epochs.isEmpty() && !Files.isRegularFile(reals)) {
+            return empty("No sample grids yet.");
+        }
+        StringBuilder html = new StringBuilder("<div class=\"gallery\">");
+        for (Path png : epochs) {
+            String epoch = png.getFileName().toString().replaceAll("\\D", "").replaceFirst("^0+(?=\\d)", "");
+            html.append(figure(png, "epoch " + epoch));
+        }
+        if (Files.isRegularFile(reals)) {
+            html.append(figure(reals, "real images"));
+        }
+        return html.append("</div>").toString();
+    }
+
+    private static String figure(Path png, String caption) throws IOException {
+        return "<figure><img alt=\"" + caption + "\" src=\"data:image/png;base64,"
+                + Base64.getEncoder().encodeToString(Files.readAllBytes(png)) + "\"><figcaption>" + caption
+                + "</figcaption></figure>";
+    }
+
+    private static String options(Path runDir) throws IOException {
+        Path file = runDir.resolve("options.json");
+        if (!Files.isRegularFile(file)) {
+            return empty("No options.json.");
+        }
+        StringBuilder rows = new StringBuilder();
+        flatten("", Json.parse(Files.readString(file)), rows);
+        return "<div class=\"scroll\"><table class=\"options\">" + rows + "</table></div>";
+    }
+
+    private static void flatten(String prefix, JsonNode node, StringBuilder rows) {
+        if (node.isObject()) {
+            node.fields().forEachRemaining(e -> flatten(prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey(),
+                    e.getValue(), rows));
+        } else {
+            rows.append("<tr><th>").append(Html.escape(prefix)).append("</th><td>")
+                    .append(Html.escape(node.isTextual() ? node.asText() : node.toString())).append("</td></tr>");
+        }
+    }
+
+    private static String section(String heading, String note, String content) {
+        return "<section><h2>" + heading + "</h2>" + (note.isEmpty() ? "" : "<p class=\"note\">" + note + "</p>")
+                + content + "</section>";
+    }
+
+    private static String empty(String text) {
+        return "<p class=\"empty\">" + Html.escape(text) + "</p>";
+    }
+
+    private static <T> double[] values(List<T> items, ToDoubleFunction<T> f) {
+        return items.stream().mapToDouble(f).toArray();
+    }
+
+    /** Centred moving average over about a fiftieth of the run: the trend through noisy per-iteration values. */
+    static double[] smooth(double[] v) {
+        int half = Math.max(1, v.length / 100);
+        double[] prefix = new double[v.length + 1];
+        for (int i = 0; i < v.length; i++) {
+            prefix[i + 1] = prefix[i] + v[i];
+        }
+        double[] out = new double[v.length];
+        for (int i = 0; i < v.length; i++) {
+            int from = Math.max(0, i - half);
+            int to = Math.min(v.length, i + half + 1);
+            out[i] = (prefix[to] - prefix[from]) / (to - from);
+        }
+        return out;
+    }
+
+    private static double median(double[] v) {
+        double[] sorted = v.clone();
+        java.util.Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
+    }
+
+    private static String number(double v) {
+        double a = Math.abs(v);
+        return String.format(Locale.ROOT, a >= 100 ? "%.0f" : a >= 10 ? "%.1f" : a >= 1 ? "%.2f" : "%.4f", v);
+    }
+
+    private static String duration(double seconds) {
+        long s = Math.round(seconds);
+        return s >= 3600 ? String.format("%dh%02dm", s / 3600, s / 60 % 60)
+                : s >= 60 ? String.format("%dm%02ds", s / 60, s % 60) : String.format(Locale.ROOT, "%.1fs", seconds);
+    }
+
+    private static final String CSS = """
+            :root{--fg:#111827;--muted:#6b7280;--line:#e5e7eb;--card:#f9fafb;--accent:#2563eb}
+            *{box-sizing:border-box}
+            body{margin:0;font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--fg);background:#fff}
+            main{max-width:980px;margin:0 auto;padding:16px}
+            h1{font-size:1.5rem;margin:.2em 0 .6em;word-break:break-all}
+            h2{font-size:1.15rem;margin:0 0 .2em}
+            section{border-top:1px solid var(--line);padding:18px 0}
+            .note,.empty,footer{color:var(--muted);font-size:.9rem;margin:.2em 0 .8em}
+            .cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(140px,1fr));gap:10px;margin:0}
+            .cards div{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:8px 12px}
+            .cards dt{color:var(--muted);font-size:.8rem}
+            .cards dd{margin:0;font-size:1.2rem;font-weight:600;font-variant-numeric:tabular-nums}
+            svg.chart{width:100%;height:auto;display:block;background:#fff}
+            .grid{stroke:var(--line);stroke-width:1}
+            .axis{stroke:#9ca3af;stroke-width:1}
+            .tick,.legend,.axis-label{font-size:12px;fill:#374151;font-family:system-ui,sans-serif}
+            .axis-label{fill:var(--muted)}
+            .series{fill:none;stroke-width:2;stroke-linejoin:round}
+            .series.faint{stroke-width:1;opacity:.25}
+            .series.dashed{stroke-dasharray:6 4}
+            .scroll{overflow-x:auto}
+            table{border-collapse:collapse;font-size:.9rem;margin-top:8px}
+            th,td{border-bottom:1px solid var(--line);padding:4px 10px;text-align:left;font-variant-numeric:tabular-nums}
+            .levels td{text-align:right}
+            .options td{word-break:break-all}
+            .gallery{display:grid;grid-template-columns:repeat(auto-fill,minmax(260px,1fr));gap:14px}
+            figure{margin:0}
+            figure img{width:100%;height:auto;image-rendering:pixelated;border-radius:4px;display:block}
+            figcaption{color:var(--muted);font-size:.85rem;text-align:center}
+            @media (max-width:600px){main{padding:10px}.tick,.legend,.axis-label{font-size:20px}
+            .series{stroke-width:3}.gallery{grid-template-columns:1fr}}
+            """;
+}
