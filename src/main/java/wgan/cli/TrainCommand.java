@@ -1,6 +1,7 @@
 package wgan.cli;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import wgan.config.ModelConfig;
 import wgan.config.OptimizerKind;
@@ -78,8 +79,12 @@ final class TrainCommand implements Callable<Integer> {
             description = "Run folder (default: runs/<yyyyMMdd-HHmmss>-<data folder name>).")
     Path out;
 
+    @Mixin
+    BackendOption backend;
+
     @Override
     public Integer call() throws Exception {
+        backend.start();
         TrainConfig config = resolve();
         PrintStream console = System.out;
         console.printf("wgan train: data %s, %dx%dx%d, batch %d, seed %d%n", config.data(), imageSize, imageSize,
