@@ -41,7 +41,7 @@ running_pid() {
   local pid
   pid="$(cat "$pid_file" 2>/dev/null)" || return 1
   [[ "$pid" =~ ^[0-9]+$ ]] && [ "$pid" != "$$" ] || return 1
-  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF "batch-train.sh --foreground" || return 1
+  tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | grep -qF "batch-train.sh --foreground" || return 1
   echo "$pid"
 }
 
