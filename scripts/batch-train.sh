@@ -99,6 +99,7 @@ run_job() {
   local child=$! status=0
   trap 'kill -TERM "$child" 2>/dev/null || true' TERM
   trap 'kill -INT "$child" 2>/dev/null || true' INT
+  # wait returns early when a trapped signal arrives; wait again until wgan itself has ended.
   while kill -0 "$child" 2>/dev/null; do
     wait "$child" && status=0 || status=$?
   done

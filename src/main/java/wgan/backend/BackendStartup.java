@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.stream.IntStream;
 
 /**
  * Gathers the facts, lets {@link BackendDecision} judge them, starts ND4J and says in one line what
@@ -96,7 +97,7 @@ public final class BackendStartup {
         Properties env = Nd4j.getExecutioner().getEnvironmentInformation();
         List<Map<String, Object>> devices = (List<Map<String, Object>>) env.getOrDefault(
                 Nd4jEnvironment.CUDA_DEVICE_INFORMATION_KEY, List.of());
-        return java.util.stream.IntStream.range(0, devices.size()).mapToObj(i -> {
+        return IntStream.range(0, devices.size()).mapToObj(i -> {
             Map<String, Object> d = devices.get(i);
             return new Gpu(i, String.valueOf(d.get(Nd4jEnvironment.CUDA_DEVICE_NAME_KEY)),
                     asInt(d.get(Nd4jEnvironment.CUDA_DEVICE_MAJOR_VERSION_KEY)),

@@ -64,12 +64,15 @@ final class NvidiaSmi {
         try {
             Process p = new ProcessBuilder("nvidia-smi", "--query-gpu=" + fields, "--format=csv,noheader,nounits")
                     .redirectErrorStream(true).start();
-            String out;
-            try (InputStream in = p.getInputStream()) {
-                out = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            // A hung driver can stall nvidia-smi; its few lines of output fit in the pipe meanwhile.
+            if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return Optional.empty();
             }
-            boolean done = p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            return done && p.exitValue() == 0 ? Optional.of(out) : Optional.empty();
+            try (InputStream in = p.getInputStream()) {
+                String out = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                return p.exitValue() == 0 ? Optional.of(out) : Optional.empty();
+            }
         } catch (IOException e) {
             return Optional.empty(); // not installed
         } catch (InterruptedException e) {
