@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Tests scripts/batch-train.sh with a real background training on the CPU (about a minute):
+# Tests scripts/batch-train.sh with real background trainings on the CPU (about a minute):
 # start, refuse a second start, SIGKILL the whole job mid-run, rerun, and check that it resumed
-# and finished with exit status 0. The resume itself needs `wgan train --resume`; on a tree without
+# and finished with exit status 0; and a job killed before its first checkpoint restarts. The resume itself needs `wgan train --resume`; on a tree without
 # it the last check reports PENDING instead of failing.
 set -euo pipefail
 home="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -69,6 +69,28 @@ job_pid=""
 grep -q "batch-train: scripts/wgan train --resume $run\$" "$run/train.log" || fail "the rerun did not call wgan train --resume"
 pass "the rerun called: scripts/wgan train --resume RUN_DIR"
 [ ! -f "$run/batch.pid" ] || fail "batch.pid left behind by a job that ended"
+
+# A job killed before its first checkpoint has nothing to resume: the rerun starts it again with
+# the options kept from the first start, and this completes without --resume.
+early="$tmp/early"
+"$batch" "$early" -- "${options[@]}" >/dev/null || fail "early start exited $?"
+job_pid="$(cat "$early/batch.pid")"
+wait_for 120 test -f "$early/options.json" || fail "no options.json within 120 s"
+kill -KILL -- "-$job_pid"
+job_pid=""
+if [ -f "$early/checkpoints/state.zip" ]; then
+  echo "skipped: the run checkpointed before it could be killed early"
+else
+  "$batch" "$early" >/dev/null || fail "early rerun exited $?"
+  job_pid="$(cat "$early/batch.pid" 2>/dev/null || true)"
+  wait_for 300 test -f "$early/exit-status" || fail "the restarted job did not finish within 300 s"
+  job_pid=""
+  [ "$(cat "$early/exit-status")" = 0 ] || fail "the restarted job exited $(cat "$early/exit-status")"
+  [ "$(grep -c "batch-train: scripts/wgan train --out $early --data $tmp/data" "$early/train.log")" = 2 ] \
+    || fail "the restart did not reuse the kept options"
+  compgen -G "$early/discarded-*/options.json" >/dev/null || fail "the killed start's files were not set aside"
+  pass "killed before its first checkpoint: restarted with the kept options and finished, exit-status 0"
+fi
 
 status="$(cat "$run/exit-status")"
 if ! "$home/scripts/wgan" train --help | grep -q -- "--resume"; then
