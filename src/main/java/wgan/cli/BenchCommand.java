@@ -1,6 +1,7 @@
 package wgan.cli;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import wgan.config.InputException;
 import wgan.config.ModelConfig;
@@ -43,8 +44,12 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--profile", description = "Also time each phase of the steps and each layer's forward and backward.")
     boolean profile;
 
+    @Mixin
+    BackendOption backend;
+
     @Override
     public Integer call() {
+        backend.start();
         if (iters < 1 || warmup < 0 || batchSize < 1) {
             throw new InputException("--iters and --batch-size must be 1 or more and --warmup 0 or more");
         }

@@ -4,7 +4,8 @@ package wgan.cli;
 public enum ExitCode {
     OK(0, "done"),
     INTERNAL(1, "internal error (a bug; WGAN_DEBUG=1 prints the stack trace)"),
-    USAGE(2, "bad flags or input (missing or empty data folder, no usable image, bad checkpoint)"),
+    USAGE(2, "bad flags or input (missing or empty data folder, no usable image, bad checkpoint,"
+            + " a backend or GPU this build cannot use)"),
     DIVERGED(3, "training diverged (NaN or infinity)"),
     IO(4, "cannot write output (disk full, folder not writable)"),
     INTERRUPTED(130, "interrupted (Ctrl-C)"),

@@ -2,6 +2,7 @@ package wgan.cli;
 
 import picocli.CommandLine;
 import wgan.config.InputException;
+import wgan.config.Versions;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -26,12 +27,12 @@ public final class Main {
     }
 
     /**
-     * The jar carries ND4J's oneDNN native build (pom.xml: nd4j.classifier); JavaCPP loads it only
-     * when told its platform extension. Must run before ND4J is first touched.
+     * The jar carries one native ND4J build (pom.xml: nd4j.classifier, -onednn on the CPU, -cudnn with
+     * -Pcuda); JavaCPP loads it only when told its platform extension. Must run before ND4J is first touched.
      */
     static void selectNativeBuild() {
         if (System.getProperty(PLATFORM_EXTENSION) == null) {
-            System.setProperty(PLATFORM_EXTENSION, "-onednn");
+            System.setProperty(PLATFORM_EXTENSION, Versions.nd4jExtension());
         }
     }
 

@@ -2,6 +2,7 @@ package wgan.cli;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import wgan.config.InputException;
 import wgan.io.GeneratorCheckpoint;
@@ -36,8 +37,12 @@ final class SampleCommand implements Callable<Integer> {
     @Option(names = "--columns", paramLabel = "N", defaultValue = "8", description = "Grid columns.")
     int columns;
 
+    @Mixin
+    BackendOption backend;
+
     @Override
     public Integer call() throws Exception {
+        backend.start();
         if (n < 1) {
             throw new InputException("--n must be 1 or more, got " + n);
         }

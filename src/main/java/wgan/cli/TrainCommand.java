@@ -1,6 +1,7 @@
 package wgan.cli;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
@@ -33,7 +34,7 @@ import java.util.concurrent.Callable;
 final class TrainCommand implements Callable<Integer> {
     /** The options a resumed run may change; every other one is the run's own. */
     private static final Set<String> RESUMABLE =
-            Set.of("--resume", "--epochs", "--checkpoint-every", "--keep", "--cache-dir");
+            Set.of("--resume", "--epochs", "--checkpoint-every", "--keep", "--cache-dir", "--backend");
 
     @Spec
     CommandSpec spec;
@@ -112,8 +113,12 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--cache-dir", paramLabel = "DIR", description = ImagePreparation.CACHE_DIR_HELP)
     Path cacheDir;
 
+    @Mixin
+    BackendOption backend;
+
     @Override
     public Integer call() throws Exception {
+        backend.start();
         PrintStream console = System.out;
         return resume != null ? resumeRun(console) : startRun(console);
     }

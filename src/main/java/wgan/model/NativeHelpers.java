@@ -23,6 +23,17 @@ public final class NativeHelpers {
         }
     }
 
+    /**
+     * Leaves DL4J's helpers off unless the user chose: on CUDA, DL4J M2.1 looks for them only in
+     * deeplearning4j-cuda (which exists for no CUDA 11.x), logs a warning per layer and falls back.
+     * Must run before {@link #enable}.
+     */
+    public static void keepOff() {
+        if (System.getProperty(DISABLE_PROPERTY) == null) {
+            System.setProperty(DISABLE_PROPERTY, "true");
+        }
+    }
+
     public static boolean enabled() {
         return "false".equalsIgnoreCase(System.getProperty(DISABLE_PROPERTY));
     }
