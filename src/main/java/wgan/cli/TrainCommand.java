@@ -113,6 +113,20 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--cache-dir", paramLabel = "DIR", description = ImagePreparation.CACHE_DIR_HELP)
     Path cacheDir;
 
+    @Option(names = "--eval-every", paramLabel = "N", defaultValue = "1",
+            description = "Every N epochs: sliced Wasserstein distance (SWD) of generated vs real images and the"
+                    + " critic's estimate on held-out images, in metrics.jsonl and report.html; 0 never.")
+    int evalEvery;
+
+    @Option(names = "--eval-n", paramLabel = "N", defaultValue = "2048",
+            description = "Images per set for SWD (at most half the data set).")
+    int evalImages;
+
+    @Option(names = "--holdout", paramLabel = "N", defaultValue = "-1",
+            description = "Real images kept out of training to check the critic for overfitting;"
+                    + " -1: min(512, 5% of the data), none under 100 images.")
+    int holdout;
+
     @Mixin
     BackendOption backend;
 
@@ -243,7 +257,7 @@ final class TrainCommand implements Callable<Integer> {
         long runSeed = seed != null ? seed : new SecureRandom().nextLong() & Long.MAX_VALUE;
         Path runDir = out != null ? out : RunFolder.defaultLocation(Path.of("runs"), dataDir, LocalDateTime.now());
         return new TrainConfig(model, dataDir, epochs, batchSize, nCritic, clip, lrD, lrG, optimizer, runSeed, runDir,
-                checkpointEvery, keep);
+                checkpointEvery, keep, evalEvery, evalImages, holdout);
     }
 
     private ImageSet loadImages(TrainConfig config, PrintStream console) {

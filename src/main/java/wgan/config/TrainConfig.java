@@ -18,10 +18,14 @@ import java.nio.file.Path;
  * @param outDir       the run folder
  * @param checkpointEvery checkpoint every this many generator iterations; 0: every ~10 minutes
  * @param keepEpochs   per-epoch checkpoints to keep, newest first; 0 keeps all
+ * @param evalEvery    measure image quality (SWD) every this many epochs; 0 never
+ * @param evalImages   images per set for SWD
+ * @param holdout      real images kept out of training to check the critic; -1 picks
+ *                     min(512, 5% of the data)
  */
 public record TrainConfig(ModelConfig model, Path data, int epochs, int batchSize, int nCritic, double clip,
                           double lrD, double lrG, OptimizerKind optimizer, long seed, Path outDir,
-                          int checkpointEvery, int keepEpochs) {
+                          int checkpointEvery, int keepEpochs, int evalEvery, int evalImages, int holdout) {
 
     public TrainConfig {
         ModelConfig.requirePositive("--epochs", epochs);
@@ -33,14 +37,26 @@ public record TrainConfig(ModelConfig model, Path data, int epochs, int batchSiz
         if (!(lrD > 0) || !(lrG > 0) || Double.isInfinite(lrD) || Double.isInfinite(lrG)) {
             throw new InputException("--lr-d and --lr-g must be positive numbers, got " + lrD + " and " + lrG);
         }
-        if (checkpointEvery < 0 || keepEpochs < 0) {
-            throw new InputException("--checkpoint-every and --keep must be 0 or more");
+        if (checkpointEvery < 0 || keepEpochs < 0 || evalEvery < 0) {
+            throw new InputException("--checkpoint-every, --keep and --eval-every must be 0 or more");
+        }
+        ModelConfig.requirePositive("--eval-n", evalImages);
+        if (holdout < -1) {
+            throw new InputException("--holdout must be 0 or more, got " + holdout);
         }
     }
 
     /** The same run with the options that may change on --resume. */
     public TrainConfig withResumable(int newEpochs, int newCheckpointEvery, int newKeepEpochs) {
         return new TrainConfig(model, data, newEpochs, batchSize, nCritic, clip, lrD, lrG, optimizer, seed, outDir,
-                newCheckpointEvery, newKeepEpochs);
+                newCheckpointEvery, newKeepEpochs, evalEvery, evalImages, holdout);
+    }
+
+    /** How many images the run holds out of training, for a data set of this size. */
+    public int holdoutFor(int imageCount) {
+        if (holdout >= 0) {
+            return Math.min(holdout, imageCount - 1);
+        }
+        return imageCount >= 100 ? Math.min(512, imageCount / 20) : 0;
     }
 }

@@ -21,12 +21,19 @@ public final class EpochBatches {
     private int handedOut;
     private CompletableFuture<INDArray> prefetched;
 
-    /** @param startBatch batches of this epoch already used (a resumed run skips them) */
-    public EpochBatches(ImageSet images, int batchSize, long seed, int epoch, ExecutorService background,
+    /**
+     * @param pool       the images this epoch draws from (the training images: all but a held-out slice)
+     * @param startBatch batches of this epoch already used (a resumed run skips them)
+     */
+    public EpochBatches(ImageSet images, int[] pool, int batchSize, long seed, int epoch, ExecutorService background,
                         int startBatch) {
         this.images = images;
         this.batchSize = batchSize;
-        this.order = Rng.derive(seed, "data-order-epoch-" + epoch).permutation(images.count());
+        int[] shuffle = Rng.derive(seed, "data-order-epoch-" + epoch).permutation(pool.length);
+        this.order = new int[pool.length];
+        for (int i = 0; i < pool.length; i++) {
+            order[i] = pool[shuffle[i]];
+        }
         this.background = background;
         this.nextStart = Math.min(order.length, startBatch * batchSize);
         this.handedOut = startBatch;

@@ -18,7 +18,8 @@ public final class FeedRate {
     public static double imagesPerSecond(ImageSet images, int batchSize) {
         ExecutorService background = Executors.newSingleThreadExecutor();
         try {
-            EpochBatches batches = new EpochBatches(images, batchSize, 0, 1, background, 0);
+            EpochBatches batches = new EpochBatches(images, java.util.stream.IntStream.range(0, images.count()).toArray(), batchSize, 0, 1,
+                    background, 0);
             batches.next().close();
             long start = System.nanoTime();
             long converted = 0;

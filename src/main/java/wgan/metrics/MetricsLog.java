@@ -45,14 +45,19 @@ public final class MetricsLog implements Closeable {
     }
 
     /**
-     * An image-quality line, {"epoch":E,"gen_iter":G,"swd":{...}} (see QualityProbe.Result.toMap),
-     * told apart from iteration lines by its "swd" object.
+     * An image-quality line, {"epoch":E,"gen_iter":G,"swd":{...},"critic":{...}} (see
+     * QualityProbe.Result.toMap; "critic" holds the critic's estimate on training and held-out
+     * images, when the run holds some out), told apart from iteration lines by its "swd" object.
      */
-    public void write(int epoch, long genIter, QualityProbe.Result quality) throws IOException {
+    public void writeQuality(int epoch, long genIter, QualityProbe.Result quality, Map<String, Object> critic)
+            throws IOException {
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("epoch", epoch);
         line.put("gen_iter", genIter);
         line.put("swd", quality.toMap());
+        if (critic != null) {
+            line.put("critic", critic);
+        }
         writeLine(line);
     }
 

@@ -54,6 +54,9 @@ public final class ReportPage {
                 + " improves; loss_g = D(G(z)). Pale lines are per iteration, bold ones smoothed.", lossChart(history)));
         body.append(section("Image quality (SWD)", "Sliced Wasserstein distance x1000 between generated and real"
                 + " images (lower is better); the dashed line is real vs real, the floor.", qualityChart(history)));
+        body.append(section("Critic: training vs held-out images", "The critic's Wasserstein estimate against the"
+                + " same fakes on training images and on images held out of training (--holdout); a gap that grows"
+                + " means the critic overfits the training set.", criticChart(history)));
         body.append(section("Speed", "Real images the critic saw per second.", speedChart(history)));
         body.append(section("Samples", "The same fixed noise every epoch, latest first.", samples(runDir)));
         body.append(section("Options", "", options(runDir)));
@@ -114,6 +117,19 @@ public final class ReportPage {
                 .add(new SvgChart.Series("real vs real", GREY, x,
                         qs.stream().mapToDouble(RunHistory.Quality::floor).toArray(), true, false)).toSvg();
         return chart + levelTable(qs.get(qs.size() - 1));
+    }
+
+    private static String criticChart(RunHistory h) {
+        List<RunHistory.Quality> qs = h.qualities().stream().filter(q -> !Double.isNaN(q.criticHeldOut())).toList();
+        if (qs.isEmpty()) {
+            return empty("Not logged: the run holds no images out (--holdout 0, or under 100 images).");
+        }
+        double[] x = qs.stream().mapToDouble(RunHistory.Quality::epoch).toArray();
+        return new SvgChart("Critic's estimate, training vs held-out", "epoch")
+                .add(new SvgChart.Series("training images", BLUE, x,
+                        qs.stream().mapToDouble(RunHistory.Quality::criticTrain).toArray(), false, false))
+                .add(new SvgChart.Series("held-out images", ORANGE, x,
+                        qs.stream().mapToDouble(RunHistory.Quality::criticHeldOut).toArray(), true, false)).toSvg();
     }
 
     private static String levelTable(RunHistory.Quality q) {

@@ -19,7 +19,9 @@ record RunHistory(List<Iteration> iterations, List<Quality> qualities) {
     }
 
     /** swd and floor are means over levels, x1000. */
-    record Quality(int epoch, long genIter, double swd, double floor, JsonNode levels, JsonNode floorLevels) {
+    /** criticTrain and criticHeldOut: the critic's Wasserstein estimate on each (NaN when not logged). */
+    record Quality(int epoch, long genIter, double swd, double floor, JsonNode levels, JsonNode floorLevels,
+                   double criticTrain, double criticHeldOut) {
     }
 
     static RunHistory read(Path metrics) throws IOException {
@@ -42,8 +44,10 @@ record RunHistory(List<Iteration> iterations, List<Quality> qualities) {
             long genIter = line.path("gen_iter").asLong();
             JsonNode swd = line.get("swd");
             if (swd != null) {
+                JsonNode critic = line.path("critic");
                 qualities.add(new Quality(epoch, genIter, swd.path("mean").asDouble(), swd.path("floor_mean").asDouble(),
-                        swd.path("levels"), swd.path("floor")));
+                        swd.path("levels"), swd.path("floor"), critic.path("wasserstein_train").asDouble(Double.NaN),
+                        critic.path("wasserstein_held_out").asDouble(Double.NaN)));
             } else if (line.has("loss_d")) {
                 iterations.add(new Iteration(epoch, genIter, line.path("loss_d").asDouble(), line.path("loss_g").asDouble(),
                         line.path("seconds").asDouble(), line.path("images_per_s").asDouble()));

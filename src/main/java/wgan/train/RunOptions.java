@@ -31,6 +31,9 @@ final class RunOptions {
         options.put("seed", c.seed());
         options.put("checkpoint_every", c.checkpointEvery());
         options.put("keep", c.keepEpochs());
+        options.put("eval_every", c.evalEvery());
+        options.put("eval_n", c.evalImages());
+        options.put("holdout", c.holdout());
         options.put("model", GeneratorCheckpoint.modelToMap(c.model()));
         options.put("images_used", images);
         options.put("images_skipped", skipped);
@@ -46,7 +49,8 @@ final class RunOptions {
                 o.get("epochs").asInt(), o.get("batch_size").asInt(), o.get("n_critic").asInt(),
                 o.get("clip").asDouble(), o.get("lr_d").asDouble(), o.get("lr_g").asDouble(),
                 OptimizerKind.valueOf(o.get("optimizer").asText()), o.get("seed").asLong(),
-                Path.of(o.get("out").asText()), o.path("checkpoint_every").asInt(0), o.path("keep").asInt(0));
+                Path.of(o.get("out").asText()), o.path("checkpoint_every").asInt(0), o.path("keep").asInt(0),
+                o.path("eval_every").asInt(1), o.path("eval_n").asInt(2048), o.path("holdout").asInt(-1));
     }
 
     static Map<String, Object> backend() {

@@ -14,9 +14,12 @@ import wgan.io.RunFolder;
 import wgan.io.StateCheckpoint;
 import wgan.metrics.IterationRecord;
 import wgan.metrics.MetricsLog;
+import wgan.metrics.QualityProbe;
+import wgan.metrics.StatusLine;
 import wgan.model.GanNetworks;
 import wgan.model.Generation;
 import wgan.model.Rng;
+import wgan.report.ReportPage;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -59,6 +62,8 @@ public final class Trainer {
     private final Rng noise;
     private final INDArray fixedNoise;
     private final CheckpointFiles checkpoints;
+    private final CriticCheck.Split split;
+    private final StatusLine status;
     private Progress progress;
     private MetricsLog metrics;
     private int rollbacksInARow;
@@ -80,6 +85,10 @@ public final class Trainer {
                 Optimizer.create(config.optimizer(), config.lrG(), nets.generator().params()));
         this.fixedNoise = Generation.noise(Rng.derive(config.seed(), "fixed-noise"), GRID_IMAGES, config.model().nz());
         this.checkpoints = run.checkpoints(config.keepEpochs());
+        this.split = CriticCheck.Split.of(data.count(), config.holdoutFor(data.count()), config.seed());
+        long batchesPerEpoch = EpochBatches.batchesPerEpoch(split.train().length, config.batchSize());
+        this.status = new StatusLine(console, System.console() != null, config.epochs(), batchesPerEpoch,
+                (progress.epoch - 1L) * batchesPerEpoch + progress.batchesInEpoch);
     }
 
     /** A new run: fresh networks, options and real-image grid written, a first checkpoint. */
@@ -134,6 +143,8 @@ public final class Trainer {
         } finally {
             loader.shutdownNow();
             metrics.close();
+            status.clear();
+            writeReport();
         }
         return new Result(Outcome.FINISHED, progress.generatorIterations, seconds(start));
     }
@@ -149,7 +160,7 @@ public final class Trainer {
         long epochIterations = 0;
         WganSteps.CriticResult lastCritic = null;
         double lossG = Double.NaN;
-        EpochBatches batches = new EpochBatches(data, batch, config.seed(), progress.epoch, loader,
+        EpochBatches batches = new EpochBatches(data, split.train(), batch, config.seed(), progress.epoch, loader,
                 progress.batchesInEpoch);
         while (batches.hasNext()) {
             long start = System.nanoTime();
@@ -166,6 +177,8 @@ public final class Trainer {
                 progress.batchesInEpoch++;
                 progress.criticStepsInPhase++;
                 phaseSteps++;
+                status.criticStep(lastCritic.lossD(), batch, progress.epoch, progress.batchesInEpoch,
+                        progress.generatorIterations);
                 if (!Double.isFinite(lastCritic.lossD())) {
                     return rollBack("loss_d is " + lastCritic.lossD());
                 }
@@ -180,6 +193,7 @@ public final class Trainer {
             }
             progress.generatorIterations++;
             progress.criticStepsInPhase = 0;
+            status.generatorStep(lossG);
             if (progress.generatorIterations == injectNaNAtIteration) {
                 nets.generator().params().putScalar(0, Double.NaN);
                 injectNaNAtIteration = -1; // once
@@ -204,19 +218,48 @@ public final class Trainer {
             }
         }
 
-        // (4) end of epoch: samples from the fixed noise, checkpoint, one console line
+        // (4) end of epoch: samples from the fixed noise, quality, checkpoint, report, one console line
         int finishedEpoch = progress.epoch;
+        double epochSeconds = (System.nanoTime() - epochStart) / 1e9;
         try (INDArray samples = Generation.generate(nets.generator(), fixedNoise)) {
             ImageGrid.writeGrid(samples, GRID_COLUMNS, run.epochGrid(finishedEpoch));
         }
+        String quality = evaluate(finishedEpoch);
         progress.startNextEpoch(config.epochs());
         saveCheckpoint(finishedEpoch);
-        double epochSeconds = (System.nanoTime() - epochStart) / 1e9;
-        console.printf("epoch %d/%d  gen_iter %d (+%d)  loss_d %.5f  loss_g %.5f  %.1f images/s  %s%n",
+        writeReport();
+        status.println(String.format("epoch %d/%d  gen_iter %d (+%d)  loss_d %.5f  loss_g %.5f  %.1f images/s  %s%s",
                 finishedEpoch, config.epochs(), progress.generatorIterations, epochIterations,
                 lastCritic != null ? lastCritic.lossD() : Double.NaN, lossG, epochImages / epochSeconds,
-                duration(epochSeconds));
+                duration(epochSeconds), quality));
         return EpochEnd.DONE;
+    }
+
+    /**
+     * Every --eval-every epochs: SWD of generated against real images with its real-vs-real floor,
+     * and the critic's estimate on training and held-out images; one metrics line. Returns the
+     * console's summary of it. Own random streams: training's noise and data order are untouched.
+     */
+    private String evaluate(int epoch) throws IOException {
+        if (config.evalEvery() == 0 || epoch % config.evalEvery() != 0 || data.count() < 2) {
+            return "";
+        }
+        QualityProbe.Result swd = QualityProbe.evaluate(nets.generator(), config.model().nz(), data,
+                config.evalImages(), config.seed());
+        CriticCheck.Estimate critic = split.heldOut().length == 0 ? null
+                : CriticCheck.measure(nets, data, split, config.batchSize(), config.seed());
+        metrics.writeQuality(epoch, progress.generatorIterations, swd, critic == null ? null : critic.toMap());
+        return String.format("  SWD %.2f (floor %.2f)", swd.swdMean(), swd.floorMean())
+                + (critic == null ? "" : String.format("  W train %.4f held-out %.4f", critic.train(), critic.heldOut()));
+    }
+
+    /** report.html; a failure here must not cost the run, so it is reported and training goes on. */
+    private void writeReport() {
+        try {
+            ReportPage.write(run.root());
+        } catch (IOException | RuntimeException e) {
+            console.println("warning: could not write report.html: " + e.getMessage());
+        }
     }
 
     private boolean checkpointDue() {
@@ -248,8 +291,8 @@ public final class Trainer {
         metrics = new MetricsLog(run.metrics());
         metrics.writeEvent("rollback", failedAt, Map.of("reason", reason,
                 "to_gen_iter", progress.generatorIterations, "in_a_row", rollbacksInARow));
-        console.printf("gen_iter %d: %s; rolled back to the checkpoint at gen_iter %d (%d in a row)%n",
-                failedAt, reason, progress.generatorIterations, rollbacksInARow);
+        status.println(String.format("gen_iter %d: %s; rolled back to the checkpoint at gen_iter %d (%d in a row)",
+                failedAt, reason, progress.generatorIterations, rollbacksInARow));
         return rollbacksInARow >= MAX_ROLLBACKS_IN_A_ROW ? EpochEnd.DIVERGED : EpochEnd.ROLLED_BACK;
     }
 

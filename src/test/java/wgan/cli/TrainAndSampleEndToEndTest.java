@@ -39,8 +39,14 @@ class TrainAndSampleEndToEndTest {
 
         // 24 images / batch 8 = 3 critic batches per epoch; the warm-up asks 100 critic steps per
         // generator iteration, so each epoch ends inside its critic phase: 1 iteration per epoch.
-        List<String> lines = Files.readAllLines(run.resolve("metrics.jsonl"));
-        assertEquals(3, lines.size());
+        List<String> all = Files.readAllLines(run.resolve("metrics.jsonl"));
+        List<String> lines = all.stream().filter(l -> l.contains("\"loss_d\"")).toList();
+        assertEquals(3, lines.size(), String.join("\n", all));
+        List<String> quality = all.stream().filter(l -> l.contains("\"swd\"")).toList();
+        assertEquals(3, quality.size(), "one quality line per epoch (--eval-every 1)");
+        JsonNode swd = JSON.readTree(quality.get(2)).get("swd");
+        assertTrue(swd.get("mean").asDouble() > 0 && swd.get("floor_mean").asDouble() > 0, quality.get(2));
+        assertTrue(Files.size(run.resolve("report.html")) > 1000, "report.html written");
         for (int i = 0; i < lines.size(); i++) {
             JsonNode line = JSON.readTree(lines.get(i));
             assertEquals(i + 1, line.get("gen_iter").asInt());

@@ -72,9 +72,11 @@ final class WganProcess {
         }
     }
 
-    static long lines(Path file) {
+    /** Generator iterations logged so far in a metrics.jsonl (not quality or event lines). */
+    static long iterations(Path metrics) {
         try {
-            return Files.exists(file) ? Files.readAllLines(file).stream().filter(l -> !l.isBlank()).count() : 0;
+            return Files.exists(metrics) ? Files.readAllLines(metrics).stream().filter(l -> l.contains("\"loss_d\""))
+                    .count() : 0;
         } catch (IOException e) {
             return 0;
         }

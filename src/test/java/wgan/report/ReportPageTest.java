@@ -111,8 +111,8 @@ class ReportPageTest {
                             0.5, 600 + 30 * Math.sin(genIter / 3.0)));
                 }
                 double swd = 40.0 / epoch;
-                log.write(epoch, genIter, new QualityProbe.Result(64, new int[]{16}, new double[]{swd}, swd,
-                        new double[]{3.0}, 3.0, 0.2));
+                log.writeQuality(epoch, genIter, new QualityProbe.Result(64, new int[]{16}, new double[]{swd}, swd,
+                        new double[]{3.0}, 3.0, 0.2), null);
                 writePng(run.resolve(String.format("samples/epoch-%04d.png", epoch)), epoch);
             }
         }
