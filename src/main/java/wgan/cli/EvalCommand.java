@@ -1,6 +1,7 @@
 package wgan.cli;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import wgan.config.InputException;
 import wgan.config.ModelConfig;
@@ -44,8 +45,12 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--cache-dir", paramLabel = "DIR", description = ImagePreparation.CACHE_DIR_HELP)
     Path cacheDir;
 
+    @Mixin
+    BackendOption backend;
+
     @Override
     public Integer call() {
+        backend.start();
         if (n < 1) {
             throw new InputException("--n must be 1 or more, got " + n);
         }
