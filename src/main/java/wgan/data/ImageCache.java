@@ -73,8 +73,31 @@ public final class ImageCache {
         return file;
     }
 
+    /** What a cache file holds: the fingerprint it was made for, and its checksum-verified contents. */
+    record Stored(byte[] fingerprint, Contents contents) {
+    }
+
+    /** The cache file for a folder at a size; its name does not depend on the folder's files. */
+    static Path fileFor(Path cacheDir, Path root, int size, int channels) {
+        return cacheDir.resolve(fileName(root.toAbsolutePath().normalize(), size, channels));
+    }
+
     /** The stored images if the file matches this folder's current state; null if there is none or it is stale. */
     Contents read(Path root, int size, int channels) throws IOException, Unusable {
+        return matching(readStored(file, root, size, channels));
+    }
+
+    /** The contents of what was read (e.g. ahead, while the folder was scanned) if made for this folder's state. */
+    Contents matching(Stored stored) {
+        return stored != null && Arrays.equals(stored.fingerprint(), fingerprint) ? stored.contents() : null;
+    }
+
+    /**
+     * Reads a whole cache file and checks its checksum, whatever folder state it was made for: this
+     * can run while the folder is still being scanned. Null when there is no file or it is of
+     * another format version.
+     */
+    static Stored readStored(Path file, Path root, int size, int channels) throws IOException, Unusable {
         if (!Files.isRegularFile(file)) {
             return null;
         }
@@ -85,9 +108,10 @@ public final class ImageCache {
             if (!Arrays.equals(in.readNBytes(MAGIC.length), MAGIC)) {
                 throw new Unusable("not a wgan image cache");
             }
-            if (in.readInt() != FORMAT_VERSION || !Arrays.equals(in.readNBytes(fingerprint.length), fingerprint)) {
+            if (in.readInt() != FORMAT_VERSION) {
                 return null;
             }
+            byte[] storedFingerprint = in.readNBytes(32);
             int count = in.readInt();
             for (int i = 0; i < count; i++) {
                 in.readUTF(); // used file names: for people reading the cache; the fingerprint already covers them
@@ -105,7 +129,7 @@ public final class ImageCache {
             if (in.readLong() != expected) {
                 throw new Unusable("checksum mismatch");
             }
-            return new Contents(pixels, count, undecodable);
+            return new Stored(storedFingerprint, new Contents(pixels, count, undecodable));
         } catch (NoSuchFileException e) {
             return null;
         } catch (EOFException e) {

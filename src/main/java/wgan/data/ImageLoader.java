@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -40,6 +42,10 @@ public final class ImageLoader {
      */
     public static Prepared prepare(Path root, int size, int channels, Path cacheDir, Consumer<String> notes) {
         long start = System.nanoTime();
+        // The cache file's name depends only on (folder, size, channels): read it while the folder
+        // is scanned (two cores: I/O and checksum beside the stat calls), and use it if it matches.
+        CompletableFuture<ImageCache.Stored> readAhead = readAhead(ImageCache.fileFor(cacheDir, root, size, channels),
+                root, size, channels);
         ImageFiles.Listing listing = ImageFiles.scan(root);
         List<ImageFiles.Found> files = listing.images();
         if (files.isEmpty()) {
@@ -47,7 +53,7 @@ public final class ImageLoader {
                     + "; point --data at a folder of photos");
         }
         ImageCache cache = new ImageCache(cacheDir, root, size, channels, files);
-        ImageCache.Contents stored = readCache(cache, root, size, channels, notes);
+        ImageCache.Contents stored = readCache(cache, readAhead, notes);
         boolean fromCache = stored != null;
         ImageCache.Contents contents = fromCache ? stored : decodeAll(root, files, size, channels);
         if (contents.count() == 0) {
@@ -64,13 +70,23 @@ public final class ImageLoader {
                 cache.file());
     }
 
-    private static ImageCache.Contents readCache(ImageCache cache, Path root, int size, int channels,
+    private static CompletableFuture<ImageCache.Stored> readAhead(Path file, Path root, int size, int channels) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return ImageCache.readStored(file, root, size, channels);
+            } catch (IOException | ImageCache.Unusable e) {
+                throw new CompletionException(e);
+            }
+        });
+    }
+
+    private static ImageCache.Contents readCache(ImageCache cache, CompletableFuture<ImageCache.Stored> readAhead,
                                                  Consumer<String> notes) {
         try {
-            ImageCache.Contents stored = cache.read(root, size, channels);
+            ImageCache.Contents stored = cache.matching(readAhead.join());
             return stored != null && !anyNowReadable(stored.undecodable()) ? stored : null;
-        } catch (ImageCache.Unusable | IOException e) {
-            notes.accept("image cache " + cache.file() + " is unusable (" + e.getMessage() + "); rebuilding it");
+        } catch (CompletionException e) {
+            notes.accept("image cache " + cache.file() + " is unusable (" + e.getCause().getMessage() + "); rebuilding it");
             return null;
         }
     }
