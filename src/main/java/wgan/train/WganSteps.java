@@ -1,6 +1,7 @@
 package wgan.train;
 
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -35,6 +36,8 @@ public final class WganSteps {
     private final Optimizer generatorOptimizer;
     private final INDArray criticGradient;
     private final INDArray criticGradientSum;
+    /** The native critic pass, for float32 (training); null in float64, which runs the DL4J graph. */
+    private final CriticPass criticPass;
     private final INDArray chainedGradient;
     private final INDArray generatorGradient;
     private final Map<Double, INDArray> labelsByValue = new HashMap<>();
@@ -50,6 +53,16 @@ public final class WganSteps {
         this.generatorOptimizer = generatorOptimizer;
         this.criticGradient = flatGradient(nets.critic());
         this.criticGradientSum = criticGradient.ulike();
+        // As DL4J's own native helpers, the native pass serves float32 only: libnd4j's float64
+        // batchnorm_bp differs from DL4J's layer code by ~1e-9 relative, enough to move the float64
+        // golden test's most ill-conditioned entries past its tolerance.
+        if (criticGradient.dataType() == DataType.FLOAT) {
+            this.criticPass = new CriticPass(nets.critic(), criticGradient);
+            // The native pass never writes the running statistics' entries: keep them zero for the optimiser.
+            criticGradient.assign(0);
+        } else {
+            this.criticPass = null;
+        }
         this.chainedGradient = flatGradient(nets.chained());
         this.generatorGradient = chainedGradient.get(NDArrayIndex.interval(0, nets.generatorLayout().size()));
     }
@@ -107,6 +120,9 @@ public final class WganSteps {
 
     /** Forward and backward of sign * mean D(images) on the critic; returns sign * mean D. */
     private double criticPass(INDArray images, int sign) {
+        if (criticPass != null) {
+            return criticPass.run(images, sign);
+        }
         double signedMean = scoredPass(nets.critic(), images, sign);
         applyRunningStatistics(nets.critic().params(), criticGradient, nets.criticLayout());
         return signedMean;
