@@ -7,12 +7,11 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
-import org.nd4j.linalg.api.ops.impl.scalar.LeakyReLU;
-import org.nd4j.linalg.api.ops.impl.transforms.gradient.LeakyReLUBp;
 import org.nd4j.linalg.api.ops.impl.summarystats.Variance;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import wgan.model.Dcgan;
+import wgan.model.LeakyRelu;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -23,8 +22,8 @@ import java.util.List;
  * (conv without bias, BatchNorm with batch statistics, LeakyReLU 0.2, Wasserstein loss), same
  * parameter and gradient arrays, but:
  * <ul>
- * <li>no separate activation layers: LeakyReLU runs in place on BatchNorm's output and its
- * backward reads that output (its sign is the input's sign, the slope is positive);</li>
+ * <li>no separate activation layers: LeakyReLU ({@link LeakyRelu}'s fast form) runs in place on
+ * BatchNorm's output and its backward reads that output (same sign as its input);</li>
  * <li>every activation and gradient buffer is allocated once per batch size and reused: no
  * workspace bookkeeping, no copies between layers;</li>
  * <li>weight gradients are written straight into the graph's gradient view.</li>
@@ -36,8 +35,6 @@ import java.util.List;
  * followed by (optional BatchNorm and) LeakyReLU.
  */
 final class CriticPass {
-    private static final double LEAKY_SLOPE = 0.2;
-
     private record Conv(INDArray weights, INDArray weightGradient, int kernel, int stride, int pad) {
     }
 
@@ -120,9 +117,9 @@ final class CriticPass {
             conv2d(x, s.conv, out[i]);
             if (s.norm != null) {
                 batchNorm(i, s.norm);
-                leakyRelu(act[i], act[i]);
+                LeakyRelu.forward(act[i], act[i], grad[i]); // grad[i] is free until the backward pass
             } else if (s.leaky) {
-                leakyRelu(out[i], act[i]);
+                LeakyRelu.forward(out[i], act[i], act[i]);
             }
             x = s.leaky ? act[i] : out[i];
         }
@@ -133,7 +130,9 @@ final class CriticPass {
             Stage s = stages.get(i);
             INDArray g = grad[i];
             if (s.leaky) {
-                leakyReluBackward(act[i], g);
+                // act[i] was last read by stage i + 1's backward: it can hold the derivative now.
+                LeakyRelu.derivativeInPlace(act[i]);
+                g.muli(act[i]);
             }
             if (s.norm != null) {
                 batchNormBackward(i, s.norm, g);
@@ -251,15 +250,5 @@ final class CriticPass {
                 .addIntegerArguments(1, 1, 1)
                 .addFloatingPointArguments(n.eps)
                 .build());
-    }
-
-    /** ND4J's scalar op, as DL4J's activation: libnd4j's "lrelu" custom op takes its slope as a float. */
-    private static void leakyRelu(INDArray input, INDArray output) {
-        Nd4j.exec(new LeakyReLU(input, output, LEAKY_SLOPE));
-    }
-
-    /** In place on the gradient; reads the output, whose sign is the input's (the slope is positive). */
-    private static void leakyReluBackward(INDArray output, INDArray gradient) {
-        Nd4j.exec(new LeakyReLUBp(output, gradient, gradient, LEAKY_SLOPE));
     }
 }
