@@ -7,7 +7,6 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
-import org.nd4j.linalg.api.ops.impl.summarystats.Variance;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import wgan.model.Dcgan;
@@ -224,8 +223,7 @@ final class CriticPass {
      * applies through its gradient, then the normalisation into the activation buffer.
      */
     private void batchNorm(int i, Norm n) {
-        out[i].mean(mean[i], 0, 2, 3);
-        Nd4j.exec(new Variance(out[i], var[i], false, 0, 2, 3));
+        Moments.of(out[i], mean[i], var[i]);
         movingAverage(n.runningMean, mean[i], n.decay);
         movingAverage(n.runningVar, var[i], n.decay);
         Nd4j.exec(DynamicCustomOp.builder("batchnorm")

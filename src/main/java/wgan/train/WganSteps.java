@@ -109,10 +109,21 @@ public final class WganSteps {
         Map<String, INDArray> activations = generator.feedForward(noise, true);
         activations.remove(Dcgan.NOISE_INPUT); // the caller's array, not ours to close
         INDArray params = generator.params();
-        for (ParamBlock b : nets.generatorLayout().runningStatistics()) {
-            INDArray input = activations.get(Dcgan.batchNormInput(b.layer()));
-            try (INDArray batchStatistic = b.key().equals("mean") ? input.mean(0, 2, 3) : input.var(true, 0, 2, 3)) {
-                ParamLayout.view(params, b).muli(1 - BN_MOMENTUM).addi(batchStatistic.muli(BN_MOMENTUM));
+        List<ParamBlock> statistics = nets.generatorLayout().runningStatistics();
+        for (ParamBlock meanBlock : statistics) {
+            if (!meanBlock.key().equals("mean")) {
+                continue;
+            }
+            ParamBlock varBlock = statistics.stream()
+                    .filter(b -> b.layer().equals(meanBlock.layer()) && b.key().equals("var")).findFirst().orElseThrow();
+            INDArray input = activations.get(Dcgan.batchNormInput(meanBlock.layer()));
+            long perChannel = input.length() / input.size(1);
+            try (INDArray mean = Nd4j.createUninitialized(input.dataType(), input.size(1));
+                 INDArray var = Nd4j.createUninitialized(input.dataType(), input.size(1))) {
+                Moments.of(input, mean, var);
+                var.muli((double) perChannel / (perChannel - 1)); // unbiased, as PyTorch's running variance
+                ParamLayout.view(params, meanBlock).muli(1 - BN_MOMENTUM).addi(mean.muli(BN_MOMENTUM));
+                ParamLayout.view(params, varBlock).muli(1 - BN_MOMENTUM).addi(var.muli(BN_MOMENTUM));
             }
         }
         return activations;
