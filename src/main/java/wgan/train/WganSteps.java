@@ -36,8 +36,9 @@ public final class WganSteps {
     private final Optimizer generatorOptimizer;
     private final INDArray criticGradient;
     private final INDArray criticGradientSum;
-    /** The native critic pass, for float32 (training); null in float64, which runs the DL4J graph. */
+    /** The native critic pass and fakes, for float32 (training); null in float64, which runs the DL4J graphs. */
     private final CriticPass criticPass;
+    private final GeneratorForward generatorForward;
     private final INDArray chainedGradient;
     private final INDArray generatorGradient;
     private final Map<Double, INDArray> labelsByValue = new HashMap<>();
@@ -58,10 +59,12 @@ public final class WganSteps {
         // golden test's most ill-conditioned entries past its tolerance.
         if (criticGradient.dataType() == DataType.FLOAT) {
             this.criticPass = new CriticPass(nets.critic(), criticGradient);
+            this.generatorForward = new GeneratorForward(nets.generator(), BN_MOMENTUM);
             // The native pass never writes the running statistics' entries: keep them zero for the optimiser.
             criticGradient.assign(0);
         } else {
             this.criticPass = null;
+            this.generatorForward = null;
         }
         this.chainedGradient = flatGradient(nets.chained());
         this.generatorGradient = chainedGradient.get(NDArrayIndex.interval(0, nets.generatorLayout().size()));
@@ -77,9 +80,14 @@ public final class WganSteps {
         double realMean = criticPass(realImages, +1);
         criticGradientSum.assign(criticGradient);
 
-        Map<String, INDArray> generatorActivations = generateUpdatingStatistics(noise);
-        double fakeMean = -criticPass(generatorActivations.get(Dcgan.GENERATOR_OUTPUT), -1);
-        closeAll(generatorActivations);
+        double fakeMean;
+        if (generatorForward != null) {
+            fakeMean = -criticPass(generatorForward.run(noise), -1);
+        } else {
+            Map<String, INDArray> generatorActivations = generateUpdatingStatistics(noise);
+            fakeMean = -criticPass(generatorActivations.get(Dcgan.GENERATOR_OUTPUT), -1);
+            closeAll(generatorActivations);
+        }
         criticGradient.addi(criticGradientSum);
 
         criticOptimizer.step(nets.critic().params(), criticGradient);
@@ -99,7 +107,8 @@ public final class WganSteps {
     }
 
     /**
-     * The generator's training-mode forward for the critic's fakes; returns every layer's output.
+     * The generator's training-mode forward for the critic's fakes through the DL4J graph (float64;
+     * float32 uses {@link GeneratorForward}); returns every layer's output.
      * PyTorch updates BatchNorm running statistics at every training-mode forward, even under
      * no_grad; DL4J only does so through gradients, so this forward updates them here: momentum
      * 0.1, unbiased variance, as torch.nn.BatchNorm2d.
