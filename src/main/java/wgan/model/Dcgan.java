@@ -14,7 +14,6 @@ import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.Deconvolution2D;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
-import org.nd4j.linalg.activations.impl.ActivationLReLU;
 import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.activations.impl.ActivationTanH;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -44,7 +43,6 @@ public final class Dcgan {
     public static final String CRITIC_SCORE = "d_score";
     public static final String CRITIC_LOSS = "d_loss";
 
-    private static final double LEAKY_SLOPE = 0.2;
     /** Same as PyTorch's BatchNorm2d: eps 1e-5, running-average momentum 0.1 (DL4J "decay" 0.9). */
     private static final double BN_EPS = 1e-5;
     public static final double BN_DECAY = 0.9;
@@ -156,8 +154,10 @@ public final class Dcgan {
         return batchNormLayer.substring(0, batchNormLayer.length() - "_bn".length());
     }
 
+    /** LeakyReLU 0.2; {@link LeakyRelu} rather than ND4J's slow op. Only the critic uses it, and only
+     * the generator's configuration is ever saved. */
     private static IActivation leaky() {
-        return new ActivationLReLU(LEAKY_SLOPE);
+        return new LeakyRelu();
     }
 
     private static CnnLossLayer wassersteinLoss() {

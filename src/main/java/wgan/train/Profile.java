@@ -10,7 +10,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import wgan.config.ModelConfig;
 import wgan.config.OptimizerKind;
-import wgan.model.Dcgan;
 import wgan.model.GanNetworks;
 import wgan.model.Generation;
 import wgan.model.Rng;
@@ -22,8 +21,9 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * Where a generator iteration's time goes (wgan bench --profile): the phases of the two steps,
- * and every layer's forward and backward pass. Medians over a few repetitions after a warm-up;
+ * Where a generator iteration's time goes (wgan bench --profile): the phases of the two steps
+ * (the critic passes and the fakes as the float32 steps run them, on the native passes), and
+ * every DL4J layer's forward and backward pass. Medians over a few repetitions after a warm-up;
  * the per-layer figures run each layer alone, outside DL4J's workspaces, so they add up to a
  * little more than the graph passes.
  */
@@ -52,18 +52,10 @@ public final class Profile {
         Map<String, Double> ms = new LinkedHashMap<>();
         INDArray labels = Nd4j.valueArrayOf(new long[]{real.size(0), 1, 1, 1}, 1.0 / real.size(0), DataType.FLOAT);
         ms.put("critic step (all of it)", median(() -> steps.criticStep(real, noise)));
-        ms.put("  critic forward+backward, one batch (x2)", median(() -> {
-            nets.critic().setInput(0, real);
-            nets.critic().setLabel(0, labels);
-            nets.critic().computeGradientAndScore();
-            return null;
-        }));
-        ms.put("  generator forward for the fakes", median(() -> {
-            Map<String, INDArray> activations = nets.generator().feedForward(noise, true);
-            activations.remove(Dcgan.NOISE_INPUT); // our input, still needed
-            closeAll(activations);
-            return null;
-        }));
+        CriticPass criticPass = new CriticPass(nets.critic(), flatGradient(nets.critic()));
+        ms.put("  critic forward+backward, one batch (x2)", median(() -> criticPass.run(real, 1)));
+        GeneratorForward generatorForward = new GeneratorForward(nets.generator(), 0.1);
+        ms.put("  generator forward for the fakes", median(() -> generatorForward.run(noise)));
         ms.put("  clamp critic weights", median(() -> {
             steps.clampCritic();
             return null;
@@ -129,6 +121,12 @@ public final class Profile {
         return out.toString();
     }
 
+    private static INDArray flatGradient(ComputationGraph graph) {
+        graph.initGradientsView();
+        INDArray gradient = graph.getGradientsViewArray();
+        return gradient.reshape(gradient.length());
+    }
+
     private static double median(Supplier<?> work) {
         work.get(); // warm-up: oneDNN builds its kernels on first use
         double[] ms = new double[REPEATS];
@@ -139,9 +137,5 @@ public final class Profile {
         }
         java.util.Arrays.sort(ms);
         return ms[REPEATS / 2];
-    }
-
-    private static void closeAll(Map<String, INDArray> arrays) {
-        arrays.values().stream().filter(INDArray::closeable).forEach(INDArray::close);
     }
 }
