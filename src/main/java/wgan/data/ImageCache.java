@@ -10,7 +10,11 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -102,9 +106,11 @@ public final class ImageCache {
             return null;
         }
         Checksum crc = new CRC32();
-        try (InputStream raw = Files.newInputStream(file);
-             // the checksum above the buffer, so it sees exactly the bytes read so far
-             DataInputStream in = new DataInputStream(new CheckedInputStream(new BufferedInputStream(raw, 1 << 16), crc))) {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            CountingInputStream counted = new CountingInputStream(
+                    new BufferedInputStream(Channels.newInputStream(channel), 1 << 16));
+            // the checksum above the buffer, so it sees exactly the bytes read so far
+            DataInputStream in = new DataInputStream(new CheckedInputStream(counted, crc));
             if (!Arrays.equals(in.readNBytes(MAGIC.length), MAGIC)) {
                 throw new Unusable("not a wgan image cache");
             }
@@ -121,19 +127,52 @@ public final class ImageCache {
             for (int i = 0; i < failed; i++) {
                 undecodable.add(new SkippedFile(root.resolve(in.readUTF()), in.readUTF()));
             }
-            ImageSet.Pixels pixels = new ImageSet.Pixels(count, size, channels);
-            for (byte[] chunk : pixels.chunks) {
-                in.readFully(chunk);
+            long pixelStart = counted.count;
+            long pixelEnd = pixelStart + (long) count * size * size * channels;
+            if (channel.size() < pixelEnd + Long.BYTES) {
+                throw new Unusable("truncated");
             }
-            long expected = crc.getValue();
-            if (in.readLong() != expected) {
+            ImageSet.Pixels pixels = ImageSet.Pixels.mapped(channel, pixelStart, count, size, channels);
+            for (ByteBuffer chunk : pixels.chunks) {
+                crc.update(chunk.duplicate());
+            }
+            ByteBuffer stored = ByteBuffer.allocate(Long.BYTES);
+            channel.read(stored, pixelEnd);
+            if (stored.flip().getLong() != crc.getValue()) {
                 throw new Unusable("checksum mismatch");
             }
             return new Stored(storedFingerprint, new Contents(pixels, count, undecodable));
         } catch (NoSuchFileException e) {
             return null;
-        } catch (EOFException e) {
+        } catch (EOFException | java.nio.BufferUnderflowException e) {
             throw new Unusable("truncated");
+        }
+    }
+
+    /** Bytes handed to the reader above it (not the bytes its buffer below has read ahead). */
+    private static final class CountingInputStream extends java.io.FilterInputStream {
+        long count;
+
+        CountingInputStream(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                count++;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                count += n;
+            }
+            return n;
         }
     }
 
@@ -156,10 +195,15 @@ public final class ImageCache {
                     out.writeUTF(skipped.reason());
                 }
                 long remaining = (long) count * pixels.imageBytes;
-                for (byte[] chunk : pixels.chunks) {
-                    int n = (int) Math.min(chunk.length, remaining);
-                    out.write(chunk, 0, n);
-                    remaining -= n;
+                byte[] copy = new byte[1 << 16];
+                for (ByteBuffer chunk : pixels.chunks) {
+                    ByteBuffer bytes = chunk.duplicate().position(0).limit((int) Math.min(chunk.capacity(), remaining));
+                    remaining -= bytes.remaining();
+                    while (bytes.hasRemaining()) {
+                        int n = Math.min(copy.length, bytes.remaining());
+                        bytes.get(copy, 0, n);
+                        out.write(copy, 0, n);
+                    }
                 }
                 out.flush();
                 out.writeLong(crc.getValue());

@@ -1,5 +1,8 @@
 package wgan.data;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -13,7 +16,7 @@ public final class ImageSet {
     /** About 64 MB per array: large reads, yet no single array near Java's 2 GB limit. */
     static final int CHUNK_BYTES = 64 << 20;
 
-    private final byte[][] chunks;
+    private final ByteBuffer[] chunks;
     private final int imagesPerChunk;
     private final int count;
     private final int size;
@@ -69,11 +72,11 @@ public final class ImageSet {
         int n = pixelsPerImage();
         for (int i = 0; i < count; i++) {
             int image = indices[from + i];
-            byte[] chunk = chunks[image / imagesPerChunk];
+            ByteBuffer chunk = chunks[image / imagesPerChunk];
             int offset = (image % imagesPerChunk) * n;
             int base = i * n;
             for (int p = 0; p < n; p++) {
-                out[base + p] = TO_FLOAT[chunk[offset + p] & 0xFF];
+                out[base + p] = TO_FLOAT[chunk.get(offset + p) & 0xFF];
             }
         }
     }
@@ -87,35 +90,66 @@ public final class ImageSet {
         }
     }
 
-    /** Room for a number of size x size x channels uint8 images, in chunks; filled by index. */
+    /**
+     * Room for a number of size x size x channels uint8 images, in chunks: on the heap when decoded
+     * here, or mapped straight from a cache file (no copy and no fresh memory to fault in: reading
+     * 20,000 images from the cache is then mostly the checksum).
+     */
     static final class Pixels {
-        final byte[][] chunks;
+        final ByteBuffer[] chunks;
         final int imagesPerChunk;
         final int size;
         final int channels;
         final int imageBytes;
 
-        Pixels(int capacity, int size, int channels) {
+        private Pixels(int size, int channels, ByteBuffer[] chunks, int imagesPerChunk) {
             this.size = size;
             this.channels = channels;
             this.imageBytes = size * size * channels;
-            this.imagesPerChunk = Math.max(1, CHUNK_BYTES / imageBytes);
-            int chunkCount = (capacity + imagesPerChunk - 1) / imagesPerChunk;
-            this.chunks = new byte[chunkCount][];
-            for (int c = 0; c < chunkCount; c++) {
-                int images = Math.min(imagesPerChunk, capacity - c * imagesPerChunk);
-                chunks[c] = new byte[images * imageBytes];
+            this.chunks = chunks;
+            this.imagesPerChunk = imagesPerChunk;
+        }
+
+        Pixels(int capacity, int size, int channels) {
+            this(size, channels, new ByteBuffer[chunkCount(capacity, size, channels)], perChunk(size, channels));
+            for (int c = 0; c < chunks.length; c++) {
+                chunks[c] = ByteBuffer.allocate(imagesIn(c, capacity) * imageBytes);
             }
         }
 
+        /** count images stored back to back in a file from position on, mapped read-only. */
+        static Pixels mapped(FileChannel file, long position, int count, int size, int channels) throws IOException {
+            Pixels pixels = new Pixels(size, channels, new ByteBuffer[chunkCount(count, size, channels)],
+                    perChunk(size, channels));
+            long at = position;
+            for (int c = 0; c < pixels.chunks.length; c++) {
+                long bytes = (long) pixels.imagesIn(c, count) * pixels.imageBytes;
+                pixels.chunks[c] = file.map(FileChannel.MapMode.READ_ONLY, at, bytes);
+                at += bytes;
+            }
+            return pixels;
+        }
+
+        private static int perChunk(int size, int channels) {
+            return Math.max(1, CHUNK_BYTES / (size * size * channels));
+        }
+
+        private static int chunkCount(int capacity, int size, int channels) {
+            int perChunk = perChunk(size, channels);
+            return (capacity + perChunk - 1) / perChunk;
+        }
+
+        private int imagesIn(int chunk, int capacity) {
+            return Math.min(imagesPerChunk, capacity - chunk * imagesPerChunk);
+        }
+
         void put(int index, byte[] image) {
-            System.arraycopy(image, 0, chunks[index / imagesPerChunk], offset(index), imageBytes);
+            chunks[index / imagesPerChunk].put(offset(index), image, 0, imageBytes);
         }
 
         /** Moves image from to slot to (to < from), closing the gap a skipped file left. */
         void move(int from, int to) {
-            System.arraycopy(chunks[from / imagesPerChunk], offset(from), chunks[to / imagesPerChunk], offset(to),
-                    imageBytes);
+            chunks[to / imagesPerChunk].put(offset(to), chunks[from / imagesPerChunk], offset(from), imageBytes);
         }
 
         int offset(int index) {
