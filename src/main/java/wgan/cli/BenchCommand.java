@@ -17,20 +17,11 @@ import java.util.concurrent.Callable;
 final class BenchCommand implements Callable<Integer> {
     static final int N_CRITIC = 5;
 
-    @Option(names = "--image-size", paramLabel = "S", defaultValue = "64", description = "Square image size.")
-    int imageSize;
-
-    @Option(names = "--channels", paramLabel = "1|3", defaultValue = "3", description = "Image channels.")
-    int channels;
+    @Mixin
+    ModelOptions modelOptions;
 
     @Option(names = "--batch-size", paramLabel = "B", defaultValue = "64", description = "Batch size.")
     int batchSize;
-
-    @Option(names = "--ngf", paramLabel = "N", defaultValue = "64", description = "Generator width.")
-    int ngf;
-
-    @Option(names = "--ndf", paramLabel = "N", defaultValue = "64", description = "Critic width.")
-    int ndf;
 
     @Option(names = "--iters", paramLabel = "N", defaultValue = "3", description = "Timed generator iterations.")
     int iters;
@@ -53,14 +44,14 @@ final class BenchCommand implements Callable<Integer> {
         if (iters < 1 || warmup < 0 || batchSize < 1) {
             throw new InputException("--iters and --batch-size must be 1 or more and --warmup 0 or more");
         }
-        ModelConfig model = new ModelConfig(imageSize, channels, 100, ngf, ndf, 0);
+        ModelConfig model = modelOptions.toConfig();
         Benchmark.Result r = Benchmark.run(model, batchSize, N_CRITIC, warmup, iters);
         if (json) {
             System.out.println(Json.line(r.toMap()));
         } else {
             System.out.printf("%dx%dx%d batch %d: %.3f generator iterations/s (%.2f s each): critic step %.0f ms,"
                             + " generator step %.0f ms; backend %s, %s threads; peak RSS %d MB%n",
-                    imageSize, imageSize, channels, batchSize, r.genItersPerS(), 1 / r.genItersPerS(),
+                    model.imageSize(), model.imageSize(), model.channels(), batchSize, r.genItersPerS(), 1 / r.genItersPerS(),
                     r.criticStepMs(), r.generatorStepMs(), r.backend().get("name"), r.backend().get("threads"),
                     r.peakRssMb());
         }

@@ -8,7 +8,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import sun.misc.Signal;
 import wgan.config.InputException;
-import wgan.config.ModelConfig;
 import wgan.config.OptimizerKind;
 import wgan.config.TrainConfig;
 import wgan.data.ImageSet;
@@ -46,28 +45,11 @@ final class TrainCommand implements Callable<Integer> {
             description = "Passes over the data, counted in critic batches as in the reference.")
     int epochs;
 
-    @Option(names = "--image-size", paramLabel = "S", defaultValue = "64",
-            description = "Square image size, a power of two from 16 to 128.")
-    int imageSize;
-
-    @Option(names = "--channels", paramLabel = "1|3", defaultValue = "3", description = "1 grayscale, 3 colour.")
-    int channels;
+    @Mixin
+    ModelOptions model;
 
     @Option(names = "--batch-size", paramLabel = "B", defaultValue = "64", description = "Images per critic batch.")
     int batchSize;
-
-    @Option(names = "--nz", paramLabel = "N", defaultValue = "100", description = "Noise vector length.")
-    int nz;
-
-    @Option(names = "--ngf", paramLabel = "N", defaultValue = "64", description = "Generator width.")
-    int ngf;
-
-    @Option(names = "--ndf", paramLabel = "N", defaultValue = "64", description = "Critic width.")
-    int ndf;
-
-    @Option(names = "--extra-layers", paramLabel = "N", defaultValue = "0",
-            description = "Extra 3x3 conv layers in each network.")
-    int extraLayers;
 
     @Option(names = "--n-critic", paramLabel = "K", defaultValue = "5",
             description = "Critic steps per generator step (100 for the first 25 generator iterations and every 500th).")
@@ -124,7 +106,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--holdout", paramLabel = "N", defaultValue = "-1",
             description = "Real images kept out of training to check the critic for overfitting;"
-                    + " -1: min(512, 5% of the data), none under 100 images.")
+                    + " -1: min(512, 5%% of the data), none under 100 images.")
     int holdout;
 
     @Mixin
@@ -139,8 +121,8 @@ final class TrainCommand implements Callable<Integer> {
 
     private int startRun(PrintStream console) throws IOException {
         TrainConfig config = resolve();
-        console.printf("wgan train: data %s, %dx%dx%d, batch %d, seed %d%n", config.data(), imageSize, imageSize,
-                channels, batchSize, config.seed());
+        console.printf("wgan train: data %s, %dx%dx%d, batch %d, seed %d%n", config.data(), config.model().imageSize(),
+                config.model().imageSize(), config.model().channels(), batchSize, config.seed());
         ImageSet images = loadImages(config, console);
         RunFolder run = RunFolder.createNew(config.outDir());
         run.lock();
@@ -252,11 +234,10 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private TrainConfig resolve() {
-        ModelConfig model = new ModelConfig(imageSize, channels, nz, ngf, ndf, extraLayers);
         Path dataDir = data != null ? data : AppHome.locate().resolve("data").resolve("sample");
         long runSeed = seed != null ? seed : new SecureRandom().nextLong() & Long.MAX_VALUE;
         Path runDir = out != null ? out : RunFolder.defaultLocation(Path.of("runs"), dataDir, LocalDateTime.now());
-        return new TrainConfig(model, dataDir, epochs, batchSize, nCritic, clip, lrD, lrG, optimizer, runSeed, runDir,
+        return new TrainConfig(model.toConfig(), dataDir, epochs, batchSize, nCritic, clip, lrD, lrG, optimizer, runSeed, runDir,
                 checkpointEvery, keep, evalEvery, evalImages, holdout);
     }
 

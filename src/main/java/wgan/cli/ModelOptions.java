@@ -1,0 +1,31 @@
+package wgan.cli;
+
+import picocli.CommandLine.Option;
+import wgan.config.ModelConfig;
+
+/** The DCGAN shape options, shared by the commands that build networks (@Mixin). */
+final class ModelOptions {
+    @Option(names = "--image-size", paramLabel = "S", defaultValue = "64",
+            description = "Square image size, a power of two from 16 to 128.")
+    int imageSize;
+
+    @Option(names = "--channels", paramLabel = "1|3", defaultValue = "3", description = "1 grayscale, 3 colour.")
+    int channels;
+
+    @Option(names = "--nz", paramLabel = "N", defaultValue = "100", description = "Noise vector length.")
+    int nz;
+
+    @Option(names = "--ngf", paramLabel = "N", defaultValue = "64", description = "Generator width.")
+    int ngf;
+
+    @Option(names = "--ndf", paramLabel = "N", defaultValue = "64", description = "Critic width.")
+    int ndf;
+
+    @Option(names = "--extra-layers", paramLabel = "N", defaultValue = "0",
+            description = "Extra 3x3 conv layers in each network.")
+    int extraLayers;
+
+    ModelConfig toConfig() {
+        return new ModelConfig(imageSize, channels, nz, ngf, ndf, extraLayers);
+    }
+}
