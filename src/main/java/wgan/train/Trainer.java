@@ -66,6 +66,8 @@ public final class Trainer {
     private final StatusLine status;
     private Progress progress;
     private MetricsLog metrics;
+    /** The last quality measurement: its real-vs-real floor is the same every epoch. */
+    private QualityProbe.Result lastQuality;
     private int rollbacksInARow;
     private long lastCheckpointNanos = System.nanoTime();
     private long injectNaNAtIteration = -1;
@@ -245,7 +247,8 @@ public final class Trainer {
             return "";
         }
         QualityProbe.Result swd = QualityProbe.evaluate(nets.generator(), config.model().nz(), data,
-                config.evalImages(), config.seed());
+                config.evalImages(), config.seed(), lastQuality);
+        lastQuality = swd;
         CriticCheck.Estimate critic = split.heldOut().length == 0 ? null
                 : CriticCheck.measure(nets, data, split, config.batchSize(), config.seed());
         metrics.writeQuality(epoch, progress.generatorIterations, swd, critic == null ? null : critic.toMap());
