@@ -18,7 +18,6 @@ public final class EpochBatches {
     private final int[] order;
     private final ExecutorService background;
     private int nextStart;
-    private int handedOut;
     private CompletableFuture<INDArray> prefetched;
 
     /**
@@ -36,7 +35,6 @@ public final class EpochBatches {
         }
         this.background = background;
         this.nextStart = Math.min(order.length, startBatch * batchSize);
-        this.handedOut = startBatch;
         prefetch();
     }
 
@@ -48,14 +46,8 @@ public final class EpochBatches {
         return prefetched != null;
     }
 
-    /** Batches handed out so far in this epoch. */
-    public int position() {
-        return handedOut;
-    }
-
     public INDArray next() {
         INDArray batch = prefetched.join();
-        handedOut++;
         prefetch();
         return batch;
     }

@@ -120,9 +120,7 @@ final class GeneratorForward {
     /** Normalises with the batch statistics (biased variance), updates the running ones PyTorch's way. */
     private void batchNormInPlace(Stage s, INDArray z, INDArray batchMean, INDArray batchVar) {
         Moments.of(z, batchMean, batchVar);
-        long perChannel = z.length() / z.size(1);
-        s.runningMean.muli(1 - momentum).addi(batchMean.mul(momentum));
-        s.runningVar.muli(1 - momentum).addi(batchVar.mul(momentum * perChannel / (perChannel - 1)));
+        Moments.updateRunning(s.runningMean, s.runningVar, batchMean, batchVar, z.length() / z.size(1), momentum);
         Nd4j.exec(DynamicCustomOp.builder("batchnorm")
                 .addInputs(z, batchMean, batchVar, s.gamma, s.beta)
                 .addOutputs(z)

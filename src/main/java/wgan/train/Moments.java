@@ -20,4 +20,16 @@ final class Moments {
                 .addIntegerArguments(0, 2, 3)
                 .build());
     }
+
+    /**
+     * torch.nn.BatchNorm2d's running-statistics update after a training-mode forward: a moving
+     * average with the given momentum, of the batch mean and of the UNBIASED batch variance.
+     *
+     * @param perChannel values per channel in the batch (batch x height x width)
+     */
+    static void updateRunning(INDArray runningMean, INDArray runningVar, INDArray batchMean,
+                              INDArray biasedVariance, long perChannel, double momentum) {
+        runningMean.muli(1 - momentum).addi(batchMean.mul(momentum));
+        runningVar.muli(1 - momentum).addi(biasedVariance.mul(momentum * perChannel / (perChannel - 1)));
+    }
 }

@@ -126,13 +126,11 @@ public final class WganSteps {
             ParamBlock varBlock = statistics.stream()
                     .filter(b -> b.layer().equals(meanBlock.layer()) && b.key().equals("var")).findFirst().orElseThrow();
             INDArray input = activations.get(Dcgan.batchNormInput(meanBlock.layer()));
-            long perChannel = input.length() / input.size(1);
             try (INDArray mean = Nd4j.createUninitialized(input.dataType(), input.size(1));
                  INDArray var = Nd4j.createUninitialized(input.dataType(), input.size(1))) {
                 Moments.of(input, mean, var);
-                var.muli((double) perChannel / (perChannel - 1)); // unbiased, as PyTorch's running variance
-                ParamLayout.view(params, meanBlock).muli(1 - BN_MOMENTUM).addi(mean.muli(BN_MOMENTUM));
-                ParamLayout.view(params, varBlock).muli(1 - BN_MOMENTUM).addi(var.muli(BN_MOMENTUM));
+                Moments.updateRunning(ParamLayout.view(params, meanBlock), ParamLayout.view(params, varBlock), mean,
+                        var, input.length() / input.size(1), BN_MOMENTUM);
             }
         }
         return activations;
