@@ -8,7 +8,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 import wgan.model.Dcgan;
 import wgan.model.LeakyRelu;
 
@@ -58,7 +57,12 @@ final class CriticPass {
     private INDArray[] var;
     private INDArray[] meanGrad;
     private INDArray[] varGrad;
-    /** The critic's input gradient: libnd4j's conv2d_bp always computes it; nobody reads it. */
+    private INDArray[] gammaScratch;
+    private INDArray[] betaScratch;
+    /**
+     * The gradient with respect to the images: the generator step reads it; in critic steps
+     * libnd4j's conv2d_bp computes it anyway and nobody reads it.
+     */
     private INDArray inputGradient;
 
     /** Reads the critic's layers (conv, optional BN + activation, in graph order) and their views. */
@@ -78,25 +82,18 @@ final class CriticPass {
                     norm = null;
                 }
                 INDArray w = layer.getParam("W");
-                conv = new Conv(w, gradientView(critic, flatGradient, w),
+                conv = new Conv(w, GradientViews.of(critic, flatGradient, w),
                         c.getKernelSize()[0], c.getStride()[0], c.getPadding()[0]);
             } else if (layer.conf().getLayer() instanceof BatchNormalization bn) {
                 INDArray gamma = layer.getParam("gamma");
                 INDArray beta = layer.getParam("beta");
                 norm = new Norm(flat(gamma), flat(beta), flat(layer.getParam("mean")), flat(layer.getParam("var")),
-                        flat(gradientView(critic, flatGradient, gamma)), flat(gradientView(critic, flatGradient, beta)),
+                        flat(GradientViews.of(critic, flatGradient, gamma)), flat(GradientViews.of(critic, flatGradient, beta)),
                         bn.getEps(), bn.getDecay());
             } else if (name.equals(Dcgan.CRITIC_LOSS)) {
                 stages.add(new Stage(conv, norm, false));
             }
         }
-    }
-
-    /** The gradient view matching a parameter view: same offset in the flat gradient, same shape. */
-    private static INDArray gradientView(ComputationGraph graph, INDArray flatGradient, INDArray param) {
-        long offset = param.offset() - graph.params().offset();
-        return flatGradient.get(NDArrayIndex.interval(offset, offset + param.length()))
-                .reshape(param.ordering(), param.shape());
     }
 
     private static INDArray flat(INDArray a) {
@@ -108,6 +105,29 @@ final class CriticPass {
      * graph's gradient view (overwritten), running statistics are updated. Returns sign * mean D.
      */
     double run(INDArray images, int sign) {
+        double signedMean = forward(images, sign);
+        backward(images, sign, true);
+        return signedMean;
+    }
+
+    /**
+     * Forward and backward of sign * mean D(images) for the generator step: only the gradient with
+     * respect to the images is computed ({@link #imageGradient}), no critic weight gradient, as
+     * PyTorch's autograd does with the critic's parameters frozen. Running statistics are updated,
+     * as the reference's training-mode forward does. Returns sign * mean D.
+     */
+    double runForImageGradient(INDArray images, int sign) {
+        double signedMean = forward(images, sign);
+        backward(images, sign, false);
+        return signedMean;
+    }
+
+    /** The gradient with respect to the images of the last {@link #runForImageGradient}; reused by the next pass. */
+    INDArray imageGradient() {
+        return inputGradient;
+    }
+
+    private double forward(INDArray images, int sign) {
         allocate(images);
         int last = stages.size() - 1;
         INDArray x = images;
@@ -122,8 +142,11 @@ final class CriticPass {
             }
             x = s.leaky ? act[i] : out[i];
         }
-        double signedMean = sign * out[last].meanNumber().doubleValue();
+        return sign * out[last].meanNumber().doubleValue();
+    }
 
+    private void backward(INDArray images, int sign, boolean weightGradients) {
+        int last = stages.size() - 1;
         grad[last].assign((double) sign / batch);
         for (int i = last; i >= 0; i--) {
             Stage s = stages.get(i);
@@ -134,12 +157,16 @@ final class CriticPass {
                 g.muli(act[i]);
             }
             if (s.norm != null) {
-                batchNormBackward(i, s.norm, g);
+                batchNormBackward(i, s.norm, g, weightGradients);
                 g = outGrad[i];
             }
-            conv2dBackward(i == 0 ? images : act[i - 1], s.conv, g, i == 0 ? inputGradient : grad[i - 1]);
+            INDArray inputGradientOut = i == 0 ? inputGradient : grad[i - 1];
+            if (weightGradients) {
+                conv2dBackward(i == 0 ? images : act[i - 1], s.conv, g, inputGradientOut);
+            } else {
+                conv2dInputGradient(s.conv, g, inputGradientOut);
+            }
         }
-        return signedMean;
     }
 
     /** (Re)allocates the per-stage buffers when the batch size changes: steady state allocates nothing. */
@@ -160,6 +187,8 @@ final class CriticPass {
         var = new INDArray[n];
         meanGrad = new INDArray[n];
         varGrad = new INDArray[n];
+        gammaScratch = new INDArray[n];
+        betaScratch = new INDArray[n];
         long size = images.size(2);
         for (int i = 0; i < n; i++) {
             Stage s = stages.get(i);
@@ -177,6 +206,8 @@ final class CriticPass {
                 var[i] = buffer(channels);
                 meanGrad[i] = buffer(channels);
                 varGrad[i] = buffer(channels);
+                gammaScratch[i] = buffer(channels);
+                betaScratch[i] = buffer(channels);
             }
         }
         inputGradient = buffer(images.shape());
@@ -187,7 +218,7 @@ final class CriticPass {
     }
 
     private void closeBuffers() {
-        for (INDArray[] arrays : List.of(out, act, grad, outGrad, mean, var, meanGrad, varGrad)) {
+        for (INDArray[] arrays : List.of(out, act, grad, outGrad, mean, var, meanGrad, varGrad, gammaScratch, betaScratch)) {
             for (INDArray a : arrays) {
                 if (a != null) {
                     a.close();
@@ -210,6 +241,18 @@ final class CriticPass {
                 .addInputs(input, c.weights, outGradient)
                 .addOutputs(inputGradient, c.weightGradient)
                 .addIntegerArguments(convArgs(c))
+                .build());
+    }
+
+    /**
+     * The input gradient alone: the transposed convolution of the output gradient with the same
+     * weights, i.e. the "data" half of conv2d_bp without its weight-gradient half.
+     */
+    private static void conv2dInputGradient(Conv c, INDArray outGradient, INDArray inputGradient) {
+        Nd4j.exec(DynamicCustomOp.builder("deconv2d")
+                .addInputs(outGradient, c.weights.permute(2, 3, 1, 0))
+                .addOutputs(inputGradient)
+                .addIntegerArguments(c.kernel, c.kernel, c.stride, c.stride, c.pad, c.pad, 1, 1, 0, 0)
                 .build());
     }
 
@@ -241,10 +284,13 @@ final class CriticPass {
         }
     }
 
-    private void batchNormBackward(int i, Norm n, INDArray outGradient) {
+    /** Into outGrad[i]; gamma and beta gradients into the gradient view, or scratch when not wanted. */
+    private void batchNormBackward(int i, Norm n, INDArray outGradient, boolean weightGradients) {
         Nd4j.exec(DynamicCustomOp.builder("batchnorm_bp")
                 .addInputs(out[i], mean[i], var[i], n.gamma, n.beta, outGradient)
-                .addOutputs(outGrad[i], meanGrad[i], varGrad[i], n.gammaGradient, n.betaGradient)
+                .addOutputs(outGrad[i], meanGrad[i], varGrad[i],
+                        weightGradients ? n.gammaGradient : gammaScratch[i],
+                        weightGradients ? n.betaGradient : betaScratch[i])
                 .addIntegerArguments(1, 1, 1)
                 .addFloatingPointArguments(n.eps)
                 .build());

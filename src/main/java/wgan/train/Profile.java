@@ -54,14 +54,21 @@ public final class Profile {
         ms.put("critic step (all of it)", median(() -> steps.criticStep(real, noise)));
         CriticPass criticPass = new CriticPass(nets.critic(), flatGradient(nets.critic()));
         ms.put("  critic forward+backward, one batch (x2)", median(() -> criticPass.run(real, 1)));
-        GeneratorForward generatorForward = new GeneratorForward(nets.generator(), 0.1);
-        ms.put("  generator forward for the fakes", median(() -> generatorForward.run(noise)));
+        INDArray generatorGradient = nets.generator().params().ulike();
+        GeneratorPass generatorPass = new GeneratorPass(nets.generator(), generatorGradient, 0.1);
+        ms.put("  generator forward for the fakes", median(() -> generatorPass.forward(noise)));
         ms.put("  clamp critic weights", median(() -> {
             steps.clampCritic();
             return null;
         }));
         ms.put("generator step (all of it)", median(() -> steps.generatorStep(noise)));
-        ms.put("  generator+critic forward+backward", median(() -> {
+        ms.put("  generator forward", median(() -> generatorPass.forward(noise)));
+        ms.put("  critic forward+backward to the fakes", median(() -> criticPass.runForImageGradient(real, 1)));
+        ms.put("  generator backward", median(() -> {
+            generatorPass.backward(criticPass.imageGradient().dup().detach());
+            return null;
+        }));
+        ms.put("  (DL4J chained graph forward+backward)", median(() -> {
             nets.chained().setInput(0, noise);
             nets.chained().setLabel(0, labels);
             nets.chained().computeGradientAndScore();

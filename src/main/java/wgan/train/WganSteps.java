@@ -38,7 +38,7 @@ public final class WganSteps {
     private final INDArray criticGradientSum;
     /** The native critic pass and fakes, for float32 (training); null in float64, which runs the DL4J graphs. */
     private final CriticPass criticPass;
-    private final GeneratorForward generatorForward;
+    private final GeneratorPass generatorPass;
     private final INDArray chainedGradient;
     private final INDArray generatorGradient;
     private final Map<Double, INDArray> labelsByValue = new HashMap<>();
@@ -59,15 +59,19 @@ public final class WganSteps {
         // golden test's most ill-conditioned entries past its tolerance.
         if (criticGradient.dataType() == DataType.FLOAT) {
             this.criticPass = new CriticPass(nets.critic(), criticGradient);
-            this.generatorForward = new GeneratorForward(nets.generator(), BN_MOMENTUM);
-            // The native pass never writes the running statistics' entries: keep them zero for the optimiser.
+            // The native passes never write the running statistics' entries: keep them zero for the optimisers.
             criticGradient.assign(0);
         } else {
             this.criticPass = null;
-            this.generatorForward = null;
         }
         this.chainedGradient = flatGradient(nets.chained());
         this.generatorGradient = chainedGradient.get(NDArrayIndex.interval(0, nets.generatorLayout().size()));
+        if (criticPass != null) {
+            generatorGradient.assign(0);
+            this.generatorPass = new GeneratorPass(nets.generator(), generatorGradient, BN_MOMENTUM);
+        } else {
+            this.generatorPass = null;
+        }
     }
 
     /**
@@ -81,8 +85,8 @@ public final class WganSteps {
         criticGradientSum.assign(criticGradient);
 
         double fakeMean;
-        if (generatorForward != null) {
-            fakeMean = -criticPass(generatorForward.run(noise), -1);
+        if (generatorPass != null) {
+            fakeMean = -criticPass(generatorPass.forward(noise), -1);
         } else {
             Map<String, INDArray> generatorActivations = generateUpdatingStatistics(noise);
             fakeMean = -criticPass(generatorActivations.get(Dcgan.GENERATOR_OUTPUT), -1);
@@ -99,6 +103,12 @@ public final class WganSteps {
      * training mode, not updated). Returns loss_g = mean D(G(z)).
      */
     public double generatorStep(INDArray noise) {
+        if (generatorPass != null) {
+            double lossG = criticPass.runForImageGradient(generatorPass.forward(noise), +1);
+            generatorPass.backward(criticPass.imageGradient());
+            generatorOptimizer.step(nets.generator().params(), generatorGradient);
+            return lossG;
+        }
         ComputationGraph chained = nets.chained();
         double lossG = scoredPass(chained, noise, +1);
         applyRunningStatistics(chained.params(), chainedGradient, nets.chainedLayout());
@@ -108,7 +118,7 @@ public final class WganSteps {
 
     /**
      * The generator's training-mode forward for the critic's fakes through the DL4J graph (float64;
-     * float32 uses {@link GeneratorForward}); returns every layer's output.
+     * float32 uses {@link GeneratorPass}); returns every layer's output.
      * PyTorch updates BatchNorm running statistics at every training-mode forward, even under
      * no_grad; DL4J only does so through gradients, so this forward updates them here: momentum
      * 0.1, unbiased variance, as torch.nn.BatchNorm2d.

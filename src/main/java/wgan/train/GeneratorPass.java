@@ -1,0 +1,264 @@
+package wgan.train;
+
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.Deconvolution2D;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.activations.impl.ActivationReLU;
+import org.nd4j.linalg.activations.impl.ActivationTanH;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
+import org.nd4j.linalg.api.ops.impl.scalar.ScalarReverseSubtraction;
+import org.nd4j.linalg.api.ops.impl.scalar.Step;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Tanh;
+import org.nd4j.linalg.factory.Nd4j;
+import wgan.model.Dcgan;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The generator in training mode on libnd4j's native ops directly: the ops DL4J's layers call
+ * (deconv2d, conv2d, batchnorm, ReLU, tanh and their backward ops), with buffers reused across
+ * steps and each BatchNorm's batch statistics computed once. The forward makes the critic's fakes
+ * and the generator step's fakes; the backward takes the gradient with respect to the fakes and
+ * writes every weight, gamma and beta gradient into the caller's flat gradient (the running
+ * statistics' entries are never written). In float32 the fakes are bit for bit the graph's.
+ *
+ * <p>Running statistics follow torch.nn.BatchNorm2d at every training-mode forward: momentum 0.1,
+ * unbiased variance; DL4J only updates them through gradients, which this forward has none of.
+ */
+final class GeneratorPass {
+    private record Stage(INDArray weights, INDArray weightGradient, boolean transposed, int kernel, int stride,
+                         int pad, Norm norm, IActivation activation) {
+        /** Weights in libnd4j's layout: deconv2d wants [kH, kW, out, in], DL4J keeps [in, out, kH, kW]. */
+        INDArray opWeights() {
+            return transposed ? weights.permute(2, 3, 1, 0) : weights;
+        }
+
+        INDArray opWeightGradient() {
+            return transposed ? weightGradient.permute(2, 3, 1, 0) : weightGradient;
+        }
+
+        int[] args() {
+            return transposed
+                    ? new int[]{kernel, kernel, stride, stride, pad, pad, 1, 1, 0, 0}
+                    : new int[]{kernel, kernel, stride, stride, pad, pad, 1, 1, 0, 0, 1};
+        }
+    }
+
+    private record Norm(INDArray gamma, INDArray beta, INDArray runningMean, INDArray runningVar,
+                        INDArray gammaGradient, INDArray betaGradient, double eps) {
+    }
+
+    private final List<Stage> stages = new ArrayList<>();
+    private final DataType dataType;
+    private final double momentum;
+    private long batch = -1;
+    /**
+     * Per stage: the (de)conv output, the activation (BatchNorm then ReLU, or tanh), the gradient
+     * with respect to the activation (the last stage's is the caller's), and scratch.
+     */
+    private INDArray[] convOut;
+    private INDArray[] act;
+    private INDArray[] actGrad;
+    private INDArray[] scratch;
+    private INDArray[] mean;
+    private INDArray[] var;
+    private INDArray[] meanGrad;
+    private INDArray[] varGrad;
+    private INDArray noiseGradient;
+    private INDArray input;
+
+    /**
+     * Reads the generator's layers in graph order: (de)conv, optional BatchNorm, activation.
+     * Gradients land in flatGradient, laid out like the generator's params(); it may be null for a
+     * forward-only pass (the critic's fakes).
+     */
+    GeneratorPass(ComputationGraph generator, INDArray flatGradient, double momentum) {
+        this.dataType = generator.params().dataType();
+        this.momentum = momentum;
+        Layer conv = null;
+        Layer norm = null;
+        for (int index : generator.topologicalSortOrder()) {
+            if (!generator.getVertices()[index].hasLayer()) {
+                continue;
+            }
+            Layer layer = generator.getVertices()[index].getLayer();
+            org.deeplearning4j.nn.conf.layers.Layer conf = layer.conf().getLayer();
+            if (conf instanceof ConvolutionLayer) {
+                conv = layer;
+                if (conf.getLayerName().equals(Dcgan.GENERATOR_OUTPUT)) {
+                    stages.add(stage(generator, flatGradient, conv, null, ((ConvolutionLayer) conf).getActivationFn()));
+                }
+            } else if (conf instanceof BatchNormalization) {
+                norm = layer;
+            } else {
+                IActivation activation = ((org.deeplearning4j.nn.conf.layers.ActivationLayer) conf).getActivationFn();
+                stages.add(stage(generator, flatGradient, conv, norm, activation));
+                norm = null;
+            }
+        }
+    }
+
+    private static Stage stage(ComputationGraph graph, INDArray flatGradient, Layer conv, Layer norm,
+                               IActivation activation) {
+        ConvolutionLayer c = (ConvolutionLayer) conv.conf().getLayer();
+        boolean lastStage = c.getLayerName().equals(Dcgan.GENERATOR_OUTPUT);
+        if (lastStage ? !(activation instanceof ActivationTanH) : !(activation instanceof ActivationReLU)
+                || norm == null) {
+            throw new IllegalStateException("unexpected generator layer " + c.getLayerName() + ": " + activation);
+        }
+        Norm n = null;
+        if (norm != null) {
+            n = new Norm(flat(norm.getParam("gamma")), flat(norm.getParam("beta")),
+                    flat(norm.getParam("mean")), flat(norm.getParam("var")),
+                    flat(GradientViews.of(graph, flatGradient, norm.getParam("gamma"))),
+                    flat(GradientViews.of(graph, flatGradient, norm.getParam("beta"))),
+                    ((BatchNormalization) norm.conf().getLayer()).getEps());
+        }
+        INDArray w = conv.getParam("W");
+        return new Stage(w, GradientViews.of(graph, flatGradient, w), c instanceof Deconvolution2D,
+                c.getKernelSize()[0], c.getStride()[0], c.getPadding()[0], n, activation);
+    }
+
+    private static INDArray flat(INDArray a) {
+        return a == null ? null : a.reshape(a.length());
+    }
+
+    /** The fakes for noise [n, nz, 1, 1]; the returned buffer is reused by the next call. */
+    INDArray forward(INDArray noise) {
+        allocate(noise);
+        input = noise;
+        INDArray x = noise;
+        for (int i = 0; i < stages.size(); i++) {
+            Stage s = stages.get(i);
+            Nd4j.exec(DynamicCustomOp.builder(s.transposed ? "deconv2d" : "conv2d")
+                    .addInputs(x, s.opWeights())
+                    .addOutputs(convOut[i])
+                    .addIntegerArguments(s.args())
+                    .build());
+            if (s.norm != null) {
+                batchNorm(i, s.norm);
+                Nd4j.exec(new RectifiedLinear(act[i], act[i], 0.0));
+            } else {
+                Nd4j.exec(new Tanh(convOut[i], act[i]));
+            }
+            x = act[i];
+        }
+        return x;
+    }
+
+    /**
+     * Backward of the last {@link #forward} given the gradient with respect to the fakes (which
+     * is overwritten): every weight, gamma and beta gradient is written to the flat gradient.
+     */
+    void backward(INDArray fakeGradient) {
+        INDArray g = fakeGradient;
+        for (int i = stages.size() - 1; i >= 0; i--) {
+            Stage s = stages.get(i);
+            INDArray derivative = scratch[i];
+            if (s.norm == null) {
+                // tanh: g * (1 - y^2)
+                Nd4j.exec(new MulOp(act[i], act[i], derivative));
+                Nd4j.exec(new ScalarReverseSubtraction(derivative, null, derivative, 1.0));
+            } else {
+                // ReLU: g * (y > 0), its output having the sign of its input
+                Nd4j.exec(new Step(act[i], derivative, 0.0));
+            }
+            g.muli(derivative);
+            INDArray convGradient = g;
+            if (s.norm != null) {
+                Nd4j.exec(DynamicCustomOp.builder("batchnorm_bp")
+                        .addInputs(convOut[i], mean[i], var[i], s.norm.gamma, s.norm.beta, g)
+                        .addOutputs(derivative, meanGrad[i], varGrad[i], s.norm.gammaGradient, s.norm.betaGradient)
+                        .addIntegerArguments(1, 1, 1)
+                        .addFloatingPointArguments(s.norm.eps)
+                        .build());
+                convGradient = derivative;
+            }
+            INDArray inputGradient = i == 0 ? noiseGradient : actGrad[i - 1];
+            Nd4j.exec(DynamicCustomOp.builder(s.transposed ? "deconv2d_bp" : "conv2d_bp")
+                    .addInputs(i == 0 ? input : act[i - 1], s.opWeights(), convGradient)
+                    .addOutputs(inputGradient, s.opWeightGradient())
+                    .addIntegerArguments(s.args())
+                    .build());
+            g = inputGradient;
+        }
+    }
+
+    /** Normalises convOut into act with the batch statistics, updates the running ones PyTorch's way. */
+    private void batchNorm(int i, Norm n) {
+        Moments.of(convOut[i], mean[i], var[i]);
+        Moments.updateRunning(n.runningMean, n.runningVar, mean[i], var[i],
+                convOut[i].length() / convOut[i].size(1), momentum);
+        Nd4j.exec(DynamicCustomOp.builder("batchnorm")
+                .addInputs(convOut[i], mean[i], var[i], n.gamma, n.beta)
+                .addOutputs(act[i])
+                .addIntegerArguments(1, 1, 1) // apply gamma, apply beta, channel axis 1 (NCHW)
+                .addFloatingPointArguments(n.eps)
+                .build());
+    }
+
+    /** (Re)allocates the buffers when the batch size changes: steady state allocates nothing large. */
+    private void allocate(INDArray noise) {
+        if (noise.size(0) == batch) {
+            return;
+        }
+        if (batch >= 0) {
+            closeBuffers();
+        }
+        batch = noise.size(0);
+        int n = stages.size();
+        convOut = new INDArray[n];
+        act = new INDArray[n];
+        actGrad = new INDArray[n];
+        scratch = new INDArray[n];
+        mean = new INDArray[n];
+        var = new INDArray[n];
+        meanGrad = new INDArray[n];
+        varGrad = new INDArray[n];
+        long size = noise.size(2);
+        for (int i = 0; i < n; i++) {
+            Stage s = stages.get(i);
+            size = s.transposed
+                    ? s.stride * (size - 1) + s.kernel - 2L * s.pad
+                    : (size + 2L * s.pad - s.kernel) / s.stride + 1;
+            long channels = s.transposed ? s.weights.size(1) : s.weights.size(0);
+            convOut[i] = buffer(batch, channels, size, size);
+            act[i] = buffer(batch, channels, size, size);
+            scratch[i] = buffer(batch, channels, size, size);
+            if (i < n - 1) {
+                actGrad[i] = buffer(batch, channels, size, size);
+            }
+            if (s.norm != null) {
+                mean[i] = buffer(channels);
+                var[i] = buffer(channels);
+                meanGrad[i] = buffer(channels);
+                varGrad[i] = buffer(channels);
+            }
+        }
+        noiseGradient = buffer(noise.shape());
+    }
+
+    private INDArray buffer(long... shape) {
+        return Nd4j.createUninitialized(dataType, shape).detach();
+    }
+
+    private void closeBuffers() {
+        for (INDArray[] arrays : List.of(convOut, act, actGrad, scratch, mean, var, meanGrad, varGrad)) {
+            for (INDArray a : arrays) {
+                if (a != null) {
+                    a.close();
+                }
+            }
+        }
+        noiseGradient.close();
+    }
+}

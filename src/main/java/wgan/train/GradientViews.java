@@ -1,0 +1,21 @@
+package wgan.train;
+
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/** Where a parameter's gradient lives in a flat gradient laid out like the graph's params(). */
+final class GradientViews {
+    private GradientViews() {
+    }
+
+    /** The gradient view matching a parameter view: same offset in the flat gradient, same shape; null if no gradient. */
+    static INDArray of(ComputationGraph graph, INDArray flatGradient, INDArray param) {
+        if (flatGradient == null) {
+            return null;
+        }
+        long offset = param.offset() - graph.params().offset();
+        return flatGradient.get(NDArrayIndex.interval(offset, offset + param.length()))
+                .reshape(param.ordering(), param.shape());
+    }
+}
