@@ -37,7 +37,8 @@ final class CriticPass {
     }
 
     private record Norm(INDArray gamma, INDArray beta, INDArray runningMean, INDArray runningVar,
-                        INDArray gammaGradient, INDArray betaGradient, double eps, double decay) {
+                        INDArray gammaGradient, INDArray betaGradient, double eps, double decay,
+                        BatchNormBackward backward) {
     }
 
     /** One stage: a convolution, optionally BatchNorm, then LeakyReLU (none on the last stage). */
@@ -51,12 +52,10 @@ final class CriticPass {
     private INDArray[] out;
     private INDArray[] act;
     private INDArray[] grad;
-    /** Per BatchNorm stage: gradient wrt the conv output, batch statistics and their (unused) gradients. */
+    /** Per BatchNorm stage: gradient wrt the conv output, batch statistics, scratch for unwanted gamma and beta gradients. */
     private INDArray[] outGrad;
     private INDArray[] mean;
     private INDArray[] var;
-    private INDArray[] meanGrad;
-    private INDArray[] varGrad;
     private INDArray[] gammaScratch;
     private INDArray[] betaScratch;
     /**
@@ -89,7 +88,7 @@ final class CriticPass {
                 INDArray beta = layer.getParam("beta");
                 norm = new Norm(flat(gamma), flat(beta), flat(layer.getParam("mean")), flat(layer.getParam("var")),
                         flat(GradientViews.of(critic, flatGradient, gamma)), flat(GradientViews.of(critic, flatGradient, beta)),
-                        bn.getEps(), bn.getDecay());
+                        bn.getEps(), bn.getDecay(), new BatchNormBackward(dataType, gamma.length(), bn.getEps()));
             } else if (name.equals(Dcgan.CRITIC_LOSS)) {
                 stages.add(new Stage(conv, norm, false));
             }
@@ -185,8 +184,6 @@ final class CriticPass {
         outGrad = new INDArray[n];
         mean = new INDArray[n];
         var = new INDArray[n];
-        meanGrad = new INDArray[n];
-        varGrad = new INDArray[n];
         gammaScratch = new INDArray[n];
         betaScratch = new INDArray[n];
         long size = images.size(2);
@@ -204,8 +201,6 @@ final class CriticPass {
                 outGrad[i] = buffer(shape);
                 mean[i] = buffer(channels);
                 var[i] = buffer(channels);
-                meanGrad[i] = buffer(channels);
-                varGrad[i] = buffer(channels);
                 gammaScratch[i] = buffer(channels);
                 betaScratch[i] = buffer(channels);
             }
@@ -218,7 +213,7 @@ final class CriticPass {
     }
 
     private void closeBuffers() {
-        for (INDArray[] arrays : List.of(out, act, grad, outGrad, mean, var, meanGrad, varGrad, gammaScratch, betaScratch)) {
+        for (INDArray[] arrays : List.of(out, act, grad, outGrad, mean, var, gammaScratch, betaScratch)) {
             for (INDArray a : arrays) {
                 if (a != null) {
                     a.close();
@@ -284,15 +279,13 @@ final class CriticPass {
         }
     }
 
-    /** Into outGrad[i]; gamma and beta gradients into the gradient view, or scratch when not wanted. */
+    /**
+     * Into outGrad[i]; gamma and beta gradients into the gradient view, or scratch when not wanted.
+     * act[i] holds the activation's derivative, already applied to the gradient: free as work space.
+     */
     private void batchNormBackward(int i, Norm n, INDArray outGradient, boolean weightGradients) {
-        Nd4j.exec(DynamicCustomOp.builder("batchnorm_bp")
-                .addInputs(out[i], mean[i], var[i], n.gamma, n.beta, outGradient)
-                .addOutputs(outGrad[i], meanGrad[i], varGrad[i],
-                        weightGradients ? n.gammaGradient : gammaScratch[i],
-                        weightGradients ? n.betaGradient : betaScratch[i])
-                .addIntegerArguments(1, 1, 1)
-                .addFloatingPointArguments(n.eps)
-                .build());
+        n.backward.run(out[i], mean[i], var[i], n.gamma, outGradient, outGrad[i],
+                weightGradients ? n.gammaGradient : gammaScratch[i],
+                weightGradients ? n.betaGradient : betaScratch[i], act[i]);
     }
 }

@@ -54,7 +54,7 @@ final class GeneratorPass {
     }
 
     private record Norm(INDArray gamma, INDArray beta, INDArray runningMean, INDArray runningVar,
-                        INDArray gammaGradient, INDArray betaGradient, double eps) {
+                        INDArray gammaGradient, INDArray betaGradient, double eps, BatchNormBackward backward) {
     }
 
     private final List<Stage> stages = new ArrayList<>();
@@ -71,8 +71,6 @@ final class GeneratorPass {
     private INDArray[] scratch;
     private INDArray[] mean;
     private INDArray[] var;
-    private INDArray[] meanGrad;
-    private INDArray[] varGrad;
     private INDArray noiseGradient;
     private INDArray input;
 
@@ -121,7 +119,9 @@ final class GeneratorPass {
                     flat(norm.getParam("mean")), flat(norm.getParam("var")),
                     flat(GradientViews.of(graph, flatGradient, norm.getParam("gamma"))),
                     flat(GradientViews.of(graph, flatGradient, norm.getParam("beta"))),
-                    ((BatchNormalization) norm.conf().getLayer()).getEps());
+                    ((BatchNormalization) norm.conf().getLayer()).getEps(),
+                    new BatchNormBackward(graph.params().dataType(), norm.getParam("gamma").length(),
+                            ((BatchNormalization) norm.conf().getLayer()).getEps()));
         }
         INDArray w = conv.getParam("W");
         return new Stage(w, GradientViews.of(graph, flatGradient, w), c instanceof Deconvolution2D,
@@ -175,12 +175,9 @@ final class GeneratorPass {
             g.muli(derivative);
             INDArray convGradient = g;
             if (s.norm != null) {
-                Nd4j.exec(DynamicCustomOp.builder("batchnorm_bp")
-                        .addInputs(convOut[i], mean[i], var[i], s.norm.gamma, s.norm.beta, g)
-                        .addOutputs(derivative, meanGrad[i], varGrad[i], s.norm.gammaGradient, s.norm.betaGradient)
-                        .addIntegerArguments(1, 1, 1)
-                        .addFloatingPointArguments(s.norm.eps)
-                        .build());
+                // act[i] was read by the next stage's backward and by the ReLU mask: free as work space.
+                s.norm.backward.run(convOut[i], mean[i], var[i], s.norm.gamma, g, derivative,
+                        s.norm.gammaGradient, s.norm.betaGradient, act[i]);
                 convGradient = derivative;
             }
             INDArray inputGradient = i == 0 ? noiseGradient : actGrad[i - 1];
@@ -222,8 +219,6 @@ final class GeneratorPass {
         scratch = new INDArray[n];
         mean = new INDArray[n];
         var = new INDArray[n];
-        meanGrad = new INDArray[n];
-        varGrad = new INDArray[n];
         long size = noise.size(2);
         for (int i = 0; i < n; i++) {
             Stage s = stages.get(i);
@@ -240,8 +235,6 @@ final class GeneratorPass {
             if (s.norm != null) {
                 mean[i] = buffer(channels);
                 var[i] = buffer(channels);
-                meanGrad[i] = buffer(channels);
-                varGrad[i] = buffer(channels);
             }
         }
         noiseGradient = buffer(noise.shape());
@@ -252,7 +245,7 @@ final class GeneratorPass {
     }
 
     private void closeBuffers() {
-        for (INDArray[] arrays : List.of(convOut, act, actGrad, scratch, mean, var, meanGrad, varGrad)) {
+        for (INDArray[] arrays : List.of(convOut, act, actGrad, scratch, mean, var)) {
             for (INDArray a : arrays) {
                 if (a != null) {
                     a.close();
