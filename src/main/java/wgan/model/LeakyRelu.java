@@ -3,7 +3,7 @@ package wgan.model;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.BaseActivationFunction;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.scalar.ScalarAdd;
+import org.nd4j.linalg.api.ops.impl.scalar.ScalarMax;
 import org.nd4j.linalg.api.ops.impl.scalar.ScalarMultiplication;
 import org.nd4j.linalg.api.ops.impl.scalar.Step;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.Max;
@@ -24,11 +24,13 @@ public final class LeakyRelu extends BaseActivationFunction {
         Nd4j.exec(new Max(in, scratch, out));
     }
 
-    /** x := (x > 0 ? 1 : SLOPE), the derivative, where x is the activation's input or output (same sign). */
+    /**
+     * x := (x > 0 ? 1 : SLOPE), the derivative, where x is the activation's input or output (same
+     * sign): max(step(x), SLOPE), two passes.
+     */
     public static void derivativeInPlace(INDArray x) {
         Nd4j.exec(new Step(x, x, 0.0));
-        Nd4j.exec(new ScalarMultiplication(x, null, x, 1 - SLOPE));
-        Nd4j.exec(new ScalarAdd(x, null, x, SLOPE));
+        Nd4j.exec(new ScalarMax(x, null, x, SLOPE));
     }
 
     /** In place on in; the scaled copy lives in the caller's workspace, as DL4J's layers' arrays do. */

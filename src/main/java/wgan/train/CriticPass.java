@@ -58,11 +58,9 @@ final class CriticPass {
     private INDArray[] var;
     private INDArray[] gammaScratch;
     private INDArray[] betaScratch;
-    /**
-     * The gradient with respect to the images: the generator step reads it; in critic steps
-     * libnd4j's conv2d_bp computes it anyway and nobody reads it.
-     */
+    /** The gradient with respect to the images: the generator step reads it; critic steps skip it. */
     private INDArray inputGradient;
+    private WeightGradientOnly firstWeightGradient;
 
     /** Reads the critic's layers (conv, optional BN + activation, in graph order) and their views. */
     CriticPass(ComputationGraph critic, INDArray flatGradient) {
@@ -160,7 +158,9 @@ final class CriticPass {
                 g = outGrad[i];
             }
             INDArray inputGradientOut = i == 0 ? inputGradient : grad[i - 1];
-            if (weightGradients) {
+            if (weightGradients && i == 0) {
+                firstWeightGradient.run(images, g, s.conv.weightGradient);
+            } else if (weightGradients) {
                 conv2dBackward(i == 0 ? images : act[i - 1], s.conv, g, inputGradientOut);
             } else {
                 conv2dInputGradient(s.conv, g, inputGradientOut);
@@ -206,6 +206,9 @@ final class CriticPass {
             }
         }
         inputGradient = buffer(images.shape());
+        Conv first = stages.get(0).conv;
+        firstWeightGradient = new WeightGradientOnly(dataType, images.shape(), first.weights.shape(), out[0].shape(),
+                first.stride, first.pad);
     }
 
     private INDArray buffer(long... shape) {
@@ -221,6 +224,7 @@ final class CriticPass {
             }
         }
         inputGradient.close();
+        firstWeightGradient.close();
     }
 
     private static void conv2d(INDArray input, Conv c, INDArray out) {
