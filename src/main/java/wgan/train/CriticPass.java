@@ -38,7 +38,7 @@ final class CriticPass {
 
     private record Norm(INDArray gamma, INDArray beta, INDArray runningMean, INDArray runningVar,
                         INDArray gammaGradient, INDArray betaGradient, double eps, double decay,
-                        BatchNormBackward backward) {
+                        BatchNormBackward backward, FusedBatchNorm fused) {
     }
 
     /** One stage: a convolution, optionally BatchNorm, then LeakyReLU (none on the last stage). */
@@ -86,7 +86,9 @@ final class CriticPass {
                 INDArray beta = layer.getParam("beta");
                 norm = new Norm(flat(gamma), flat(beta), flat(layer.getParam("mean")), flat(layer.getParam("var")),
                         flat(GradientViews.of(critic, flatGradient, gamma)), flat(GradientViews.of(critic, flatGradient, beta)),
-                        bn.getEps(), bn.getDecay(), new BatchNormBackward(dataType, gamma.length(), bn.getEps()));
+                        bn.getEps(), bn.getDecay(), new BatchNormBackward(dataType, gamma.length(), bn.getEps()),
+                        dataType == DataType.FLOAT
+                                ? FusedBatchNorm.ifAvailable(gamma.length(), bn.getEps(), LeakyRelu.SLOPE) : null);
             } else if (name.equals(Dcgan.CRITIC_LOSS)) {
                 stages.add(new Stage(conv, norm, false));
             }
@@ -132,8 +134,7 @@ final class CriticPass {
             Stage s = stages.get(i);
             conv2d(x, s.conv, out[i]);
             if (s.norm != null) {
-                batchNorm(i, s.norm);
-                LeakyRelu.forward(act[i], act[i], grad[i]); // grad[i] is free until the backward pass
+                normThenActivation(i, s.norm);
             } else if (s.leaky) {
                 LeakyRelu.forward(out[i], act[i], act[i]);
             }
@@ -148,14 +149,11 @@ final class CriticPass {
         for (int i = last; i >= 0; i--) {
             Stage s = stages.get(i);
             INDArray g = grad[i];
-            if (s.leaky) {
-                // act[i] was last read by stage i + 1's backward: it can hold the derivative now.
-                LeakyRelu.derivativeInPlace(act[i]);
-                g.muli(act[i]);
-            }
             if (s.norm != null) {
-                batchNormBackward(i, s.norm, g, weightGradients);
+                normThenActivationBackward(i, s.norm, weightGradients);
                 g = outGrad[i];
+            } else if (s.leaky) {
+                leakyBackward(i);
             }
             INDArray inputGradientOut = i == 0 ? inputGradient : grad[i - 1];
             if (weightGradients && i == 0) {
@@ -261,19 +259,31 @@ final class CriticPass {
     }
 
     /**
-     * Batch statistics (biased variance, as DL4J's layer), the running-average update DL4J's layer
-     * applies through its gradient, then the normalisation into the activation buffer.
+     * BatchNorm with batch statistics (biased variance, as DL4J's layer), the running-average update
+     * DL4J's layer applies through its gradient, then LeakyReLU, into act[i]: fused when the
+     * Vector API kernels are available, else as libnd4j's moments, batchnorm and two LeakyReLU ops.
      */
-    private void batchNorm(int i, Norm n) {
-        Moments.of(out[i], mean[i], var[i]);
+    private void normThenActivation(int i, Norm n) {
+        if (n.fused != null) {
+            n.fused.forward(out[i], n.gamma, n.beta, mean[i], var[i], act[i]);
+        } else {
+            Moments.of(out[i], mean[i], var[i]);
+            Nd4j.exec(DynamicCustomOp.builder("batchnorm")
+                    .addInputs(out[i], mean[i], var[i], n.gamma, n.beta)
+                    .addOutputs(act[i])
+                    .addIntegerArguments(1, 1, 1) // apply gamma, apply beta, channel axis 1 (NCHW)
+                    .addFloatingPointArguments(n.eps)
+                    .build());
+            LeakyRelu.forward(act[i], act[i], grad[i]); // grad[i] is free until the backward pass
+        }
         movingAverage(n.runningMean, mean[i], n.decay);
         movingAverage(n.runningVar, var[i], n.decay);
-        Nd4j.exec(DynamicCustomOp.builder("batchnorm")
-                .addInputs(out[i], mean[i], var[i], n.gamma, n.beta)
-                .addOutputs(act[i])
-                .addIntegerArguments(1, 1, 1) // apply gamma, apply beta, channel axis 1 (NCHW)
-                .addFloatingPointArguments(n.eps)
-                .build());
+    }
+
+    /** g := g * LeakyReLU'(act[i]) in place; act[i], last read by stage i + 1's backward, holds the derivative. */
+    private void leakyBackward(int i) {
+        LeakyRelu.derivativeInPlace(act[i]);
+        grad[i].muli(act[i]);
     }
 
     /** running -= (1 - decay) * (running - batch): DL4J's "gradient" for the running statistics. */
@@ -284,12 +294,18 @@ final class CriticPass {
     }
 
     /**
-     * Into outGrad[i]; gamma and beta gradients into the gradient view, or scratch when not wanted.
-     * act[i] holds the activation's derivative, already applied to the gradient: free as work space.
+     * From grad[i] (consumed) to outGrad[i], through LeakyReLU and BatchNorm; gamma and beta
+     * gradients into the gradient view, or scratch when not wanted.
      */
-    private void batchNormBackward(int i, Norm n, INDArray outGradient, boolean weightGradients) {
-        n.backward.run(out[i], mean[i], var[i], n.gamma, outGradient, outGrad[i],
-                weightGradients ? n.gammaGradient : gammaScratch[i],
-                weightGradients ? n.betaGradient : betaScratch[i], act[i]);
+    private void normThenActivationBackward(int i, Norm n, boolean weightGradients) {
+        INDArray gammaGradient = weightGradients ? n.gammaGradient : gammaScratch[i];
+        INDArray betaGradient = weightGradients ? n.betaGradient : betaScratch[i];
+        if (n.fused != null) {
+            n.fused.backward(grad[i], act[i], out[i], gammaGradient, betaGradient, outGrad[i]);
+        } else {
+            leakyBackward(i);
+            // act[i] now holds the derivative, already applied: free as work space.
+            n.backward.run(out[i], mean[i], var[i], n.gamma, grad[i], outGrad[i], gammaGradient, betaGradient, act[i]);
+        }
     }
 }

@@ -54,7 +54,8 @@ final class GeneratorPass {
     }
 
     private record Norm(INDArray gamma, INDArray beta, INDArray runningMean, INDArray runningVar,
-                        INDArray gammaGradient, INDArray betaGradient, double eps, BatchNormBackward backward) {
+                        INDArray gammaGradient, INDArray betaGradient, double eps, BatchNormBackward backward,
+                        FusedBatchNorm fused) {
     }
 
     private final List<Stage> stages = new ArrayList<>();
@@ -121,7 +122,11 @@ final class GeneratorPass {
                     flat(GradientViews.of(graph, flatGradient, norm.getParam("beta"))),
                     ((BatchNormalization) norm.conf().getLayer()).getEps(),
                     new BatchNormBackward(graph.params().dataType(), norm.getParam("gamma").length(),
-                            ((BatchNormalization) norm.conf().getLayer()).getEps()));
+                            ((BatchNormalization) norm.conf().getLayer()).getEps()),
+                    graph.params().dataType() == DataType.FLOAT
+                            ? FusedBatchNorm.ifAvailable(norm.getParam("gamma").length(),
+                            ((BatchNormalization) norm.conf().getLayer()).getEps(), 0.0)
+                            : null);
         }
         INDArray w = conv.getParam("W");
         return new Stage(w, GradientViews.of(graph, flatGradient, w), c instanceof Deconvolution2D,
@@ -145,8 +150,7 @@ final class GeneratorPass {
                     .addIntegerArguments(s.args())
                     .build());
             if (s.norm != null) {
-                batchNorm(i, s.norm);
-                Nd4j.exec(new RectifiedLinear(act[i], act[i], 0.0));
+                normThenRelu(i, s.norm);
             } else {
                 Nd4j.exec(new Tanh(convOut[i], act[i]));
             }
@@ -163,22 +167,13 @@ final class GeneratorPass {
         INDArray g = fakeGradient;
         for (int i = stages.size() - 1; i >= 0; i--) {
             Stage s = stages.get(i);
-            INDArray derivative = scratch[i];
-            if (s.norm == null) {
-                // tanh: g * (1 - y^2)
-                Nd4j.exec(new MulOp(act[i], act[i], derivative));
-                Nd4j.exec(new ScalarReverseSubtraction(derivative, null, derivative, 1.0));
-            } else {
-                // ReLU: g * (y > 0), its output having the sign of its input
-                Nd4j.exec(new Step(act[i], derivative, 0.0));
-            }
-            g.muli(derivative);
-            INDArray convGradient = g;
+            INDArray convGradient;
             if (s.norm != null) {
-                // act[i] was read by the next stage's backward and by the ReLU mask: free as work space.
-                s.norm.backward.run(convOut[i], mean[i], var[i], s.norm.gamma, g, derivative,
-                        s.norm.gammaGradient, s.norm.betaGradient, act[i]);
-                convGradient = derivative;
+                normThenReluBackward(i, s.norm, g);
+                convGradient = scratch[i];
+            } else {
+                tanhBackward(i, g);
+                convGradient = g;
             }
             INDArray inputGradient = i == 0 ? noiseGradient : actGrad[i - 1];
             Nd4j.exec(DynamicCustomOp.builder(s.transposed ? "deconv2d_bp" : "conv2d_bp")
@@ -190,17 +185,46 @@ final class GeneratorPass {
         }
     }
 
-    /** Normalises convOut into act with the batch statistics, updates the running ones PyTorch's way. */
-    private void batchNorm(int i, Norm n) {
-        Moments.of(convOut[i], mean[i], var[i]);
+    /**
+     * BatchNorm of convOut[i] with the batch statistics, then ReLU, into act[i]: fused when the
+     * Vector API kernels are available, else libnd4j's moments, batchnorm and ReLU ops. The running
+     * statistics are updated PyTorch's way.
+     */
+    private void normThenRelu(int i, Norm n) {
+        if (n.fused != null) {
+            n.fused.forward(convOut[i], n.gamma, n.beta, mean[i], var[i], act[i]);
+        } else {
+            Moments.of(convOut[i], mean[i], var[i]);
+            Nd4j.exec(DynamicCustomOp.builder("batchnorm")
+                    .addInputs(convOut[i], mean[i], var[i], n.gamma, n.beta)
+                    .addOutputs(act[i])
+                    .addIntegerArguments(1, 1, 1) // apply gamma, apply beta, channel axis 1 (NCHW)
+                    .addFloatingPointArguments(n.eps)
+                    .build());
+            Nd4j.exec(new RectifiedLinear(act[i], act[i], 0.0));
+        }
         Moments.updateRunning(n.runningMean, n.runningVar, mean[i], var[i],
                 convOut[i].length() / convOut[i].size(1), momentum);
-        Nd4j.exec(DynamicCustomOp.builder("batchnorm")
-                .addInputs(convOut[i], mean[i], var[i], n.gamma, n.beta)
-                .addOutputs(act[i])
-                .addIntegerArguments(1, 1, 1) // apply gamma, apply beta, channel axis 1 (NCHW)
-                .addFloatingPointArguments(n.eps)
-                .build());
+    }
+
+    /** From g (the gradient wrt act[i], consumed) to scratch[i], the gradient wrt convOut[i]. */
+    private void normThenReluBackward(int i, Norm n, INDArray g) {
+        if (n.fused != null) {
+            n.fused.backward(g, act[i], convOut[i], n.gammaGradient, n.betaGradient, scratch[i]);
+            return;
+        }
+        // ReLU: g * (y > 0), its output having the sign of its input
+        Nd4j.exec(new Step(act[i], scratch[i], 0.0));
+        g.muli(scratch[i]);
+        // act[i] was read by the next stage's backward and by the ReLU mask: free as work space.
+        n.backward.run(convOut[i], mean[i], var[i], n.gamma, g, scratch[i], n.gammaGradient, n.betaGradient, act[i]);
+    }
+
+    /** g := g * (1 - y^2) in place, y = act[i] = tanh. */
+    private void tanhBackward(int i, INDArray g) {
+        Nd4j.exec(new MulOp(act[i], act[i], scratch[i]));
+        Nd4j.exec(new ScalarReverseSubtraction(scratch[i], null, scratch[i], 1.0));
+        g.muli(scratch[i]);
     }
 
     /** (Re)allocates the buffers when the batch size changes: steady state allocates nothing large. */

@@ -22,6 +22,8 @@ final class WganProcess {
     static WganProcess start(Path log, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
+                // as scripts/wgan runs it: the fused Vector API kernels on
+                "--add-modules", "jdk.incubator.vector",
                 "-cp", System.getProperty("java.class.path"), Main.class.getName()));
         command.addAll(List.of(args));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
