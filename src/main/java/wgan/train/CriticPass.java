@@ -47,6 +47,8 @@ final class CriticPass {
 
     private final List<Stage> stages = new ArrayList<>();
     private final DataType dataType;
+    /** LeakyReLU without BatchNorm (the first layer) through the fused kernels; null where they do not run. */
+    private final FusedActivation fusedLeaky;
     /** Per stage, for the current batch size: conv output, activation, gradient wrt the stage's output. */
     private long batch = -1;
     private INDArray[] out;
@@ -65,6 +67,7 @@ final class CriticPass {
     /** Reads the critic's layers (conv, optional BN + activation, in graph order) and their views. */
     CriticPass(ComputationGraph critic, INDArray flatGradient) {
         this.dataType = critic.params().dataType();
+        this.fusedLeaky = dataType == DataType.FLOAT ? FusedActivation.ifAvailable(LeakyRelu.SLOPE) : null;
         Conv conv = null;
         Norm norm = null;
         for (int index : critic.topologicalSortOrder()) {
@@ -135,6 +138,8 @@ final class CriticPass {
             conv2d(x, s.conv, out[i]);
             if (s.norm != null) {
                 normThenActivation(i, s.norm);
+            } else if (s.leaky && fusedLeaky != null) {
+                fusedLeaky.forward(out[i], act[i]);
             } else if (s.leaky) {
                 LeakyRelu.forward(out[i], act[i], act[i]);
             }
@@ -280,8 +285,12 @@ final class CriticPass {
         movingAverage(n.runningVar, var[i], n.decay);
     }
 
-    /** g := g * LeakyReLU'(act[i]) in place; act[i], last read by stage i + 1's backward, holds the derivative. */
+    /** grad[i] := grad[i] * LeakyReLU'(act[i]); act[i], last read by stage i + 1's backward, may hold the derivative. */
     private void leakyBackward(int i) {
+        if (fusedLeaky != null) {
+            fusedLeaky.backward(grad[i], act[i]);
+            return;
+        }
         LeakyRelu.derivativeInPlace(act[i]);
         grad[i].muli(act[i]);
     }

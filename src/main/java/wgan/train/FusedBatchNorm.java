@@ -41,19 +41,9 @@ final class FusedBatchNorm {
                 && Nd4j.getBackend().getClass().getSimpleName().startsWith("Cpu");
     }
 
-    /** One set of worker threads for every stage: as many threads as ND4J's own ops use. */
-    private static Parallel shared;
-
-    private static synchronized Parallel sharedParallel() {
-        if (shared == null) {
-            shared = new Parallel(Nd4j.getEnvironment().maxMasterThreads());
-        }
-        return shared;
-    }
-
     /** A stage when the kernels are {@link #available}, else null (the caller keeps its libnd4j ops). */
     static FusedBatchNorm ifAvailable(long channels, double eps, double slope) {
-        return available() ? new FusedBatchNorm((int) channels, eps, (float) slope, sharedParallel()) : null;
+        return available() ? new FusedBatchNorm((int) channels, eps, (float) slope, Parallel.shared()) : null;
     }
 
     /** @param slope the activation after the norm: 0.2 LeakyReLU, 0 ReLU */

@@ -1,5 +1,7 @@
 package wgan.train;
 
+import org.nd4j.linalg.factory.Nd4j;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -21,8 +23,18 @@ final class Parallel {
         void run(int from, int to, double[] acc);
     }
 
+    private static Parallel shared;
+
     private final int threads;
     private final ExecutorService helpers;
+
+    /** One set of worker threads for every fused kernel: as many threads as ND4J's own ops use. */
+    static synchronized Parallel shared() {
+        if (shared == null) {
+            shared = new Parallel(Nd4j.getEnvironment().maxMasterThreads());
+        }
+        return shared;
+    }
 
     Parallel(int threads) {
         this.threads = Math.max(1, threads);

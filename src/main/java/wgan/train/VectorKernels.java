@@ -74,6 +74,63 @@ final class VectorKernels {
         });
     }
 
+    /** out = act(x), elementwise over any plain float array. */
+    static void activate(Parallel parallel, INDArray x, float slope, INDArray out) {
+        int length = plainLength(x, out);
+        ByteBuffer xb = bytes(x);
+        ByteBuffer ob = bytes(out);
+        parallel.forRanges(chunks(length), (k0, k1) -> {
+            FloatVector zero = FloatVector.zero(SPECIES);
+            boolean relu = slope == 0f;
+            int end = Math.min(length, k1 * CHUNK);
+            int i = k0 * CHUNK;
+            for (; i <= end - LANES; i += LANES) {
+                FloatVector v = FloatVector.fromByteBuffer(SPECIES, xb, i * 4, ORDER);
+                v.max(relu ? zero : v.mul(slope)).intoByteBuffer(ob, i * 4, ORDER);
+            }
+            for (; i < end; i++) {
+                float v = xb.getFloat(i * 4);
+                ob.putFloat(i * 4, Math.max(v, relu ? 0f : v * slope));
+            }
+        });
+    }
+
+    /** g := g * act'(y) in place, elementwise; y is the activation's output (its input's sign). */
+    static void activationBackward(Parallel parallel, INDArray g, INDArray y, float slope) {
+        int length = plainLength(g, y);
+        ByteBuffer gb = bytes(g);
+        ByteBuffer yb = bytes(y);
+        parallel.forRanges(chunks(length), (k0, k1) -> {
+            int end = Math.min(length, k1 * CHUNK);
+            int i = k0 * CHUNK;
+            for (; i <= end - LANES; i += LANES) {
+                FloatVector gv = FloatVector.fromByteBuffer(SPECIES, gb, i * 4, ORDER);
+                VectorMask<Float> inactive = FloatVector.fromByteBuffer(SPECIES, yb, i * 4, ORDER)
+                        .compare(VectorOperators.LE, 0f);
+                gv.blend(gv.mul(slope), inactive).intoByteBuffer(gb, i * 4, ORDER);
+            }
+            for (; i < end; i++) {
+                if (yb.getFloat(i * 4) <= 0f) {
+                    gb.putFloat(i * 4, gb.getFloat(i * 4) * slope);
+                }
+            }
+        });
+    }
+
+    /** Elementwise kernels split their arrays into chunks of this many values (a multiple of any vector width). */
+    private static final int CHUNK = 1 << 14;
+
+    private static int chunks(int length) {
+        return (length + CHUNK - 1) / CHUNK;
+    }
+
+    private static int plainLength(INDArray a, INDArray b) {
+        if (a.length() != b.length()) {
+            throw new IllegalArgumentException("lengths differ: " + a.length() + " and " + b.length());
+        }
+        return (int) a.length();
+    }
+
     /**
      * g := g * act'(y) in place (y the activation's output, which has its input's sign), and,
      * per channel, sumG = sum g and sumGXhat = sum g * (x - mean) * invstd over the new g.

@@ -36,6 +36,25 @@ class FusedBatchNormTest {
         }
     }
 
+    @Test
+    void activationAloneMatchesLeakyRelu() {
+        // 3 x 5 x 47 x 47 values: several chunks and a tail shorter than a vector.
+        INDArray x = Nd4j.randn(DataType.FLOAT, 3, 5, 47, 47);
+        INDArray g = Nd4j.randn(DataType.FLOAT, 3, 5, 47, 47);
+        INDArray expectedY = x.ulike();
+        LeakyRelu.forward(x, expectedY, x.ulike());
+        INDArray derivative = expectedY.dup();
+        LeakyRelu.derivativeInPlace(derivative);
+        INDArray expectedG = g.mul(derivative);
+
+        FusedActivation leaky = FusedActivation.ifAvailable(LeakyRelu.SLOPE);
+        INDArray y = x.ulike();
+        leaky.forward(x, y);
+        leaky.backward(g, y);
+        assertTrue(expectedY.equals(y), "forward: bit for bit max(x, 0.2 x)");
+        assertTrue(expectedG.equals(g), "backward: bit for bit g * (y > 0 ? 1 : 0.2)");
+    }
+
     private static void compare(long[] shape, double slope, int threads) {
         String what = java.util.Arrays.toString(shape) + " slope " + slope + " threads " + threads;
         int channels = (int) shape[1];
