@@ -33,7 +33,7 @@ import java.util.List;
  * followed by (optional BatchNorm and) LeakyReLU.
  */
 final class CriticPass {
-    private record Conv(INDArray weights, INDArray weightGradient, int kernel, int stride, int pad) {
+    private record Conv(String name, INDArray weights, INDArray weightGradient, int kernel, int stride, int pad) {
     }
 
     private record Norm(INDArray gamma, INDArray beta, INDArray runningMean, INDArray runningVar,
@@ -47,6 +47,7 @@ final class CriticPass {
 
     private final List<Stage> stages = new ArrayList<>();
     private final DataType dataType;
+    private SectionTimer timer = SectionTimer.NONE;
     /** LeakyReLU without BatchNorm (the first layer) through the fused kernels; null where they do not run. */
     private final FusedActivation fusedLeaky;
     /** Per stage, for the current batch size: conv output, activation, gradient wrt the stage's output. */
@@ -82,7 +83,7 @@ final class CriticPass {
                     norm = null;
                 }
                 INDArray w = layer.getParam("W");
-                conv = new Conv(w, GradientViews.of(critic, flatGradient, w),
+                conv = new Conv(name, w, GradientViews.of(critic, flatGradient, w),
                         c.getKernelSize()[0], c.getStride()[0], c.getPadding()[0]);
             } else if (layer.conf().getLayer() instanceof BatchNormalization bn) {
                 INDArray gamma = layer.getParam("gamma");
@@ -124,6 +125,11 @@ final class CriticPass {
         return signedMean;
     }
 
+    /** Times every layer's parts from now on (wgan bench --profile). */
+    void timeWith(SectionTimer sectionTimer) {
+        this.timer = sectionTimer;
+    }
+
     /** The gradient with respect to the images of the last {@link #runForImageGradient}; reused by the next pass. */
     INDArray imageGradient() {
         return inputGradient;
@@ -133,9 +139,11 @@ final class CriticPass {
         allocate(images);
         int last = stages.size() - 1;
         INDArray x = images;
+        timer.start();
         for (int i = 0; i <= last; i++) {
             Stage s = stages.get(i);
             conv2d(x, s.conv, out[i]);
+            timer.lap(s.conv.name, SectionTimer.Part.CONV_FORWARD);
             if (s.norm != null) {
                 normThenActivation(i, s.norm);
             } else if (s.leaky && fusedLeaky != null) {
@@ -144,6 +152,7 @@ final class CriticPass {
                 LeakyRelu.forward(out[i], act[i], act[i]);
             }
             x = s.leaky ? act[i] : out[i];
+            timer.lap(s.conv.name, SectionTimer.Part.NORM_ACTIVATION_FORWARD);
         }
         return sign * out[last].meanNumber().doubleValue();
     }
@@ -151,6 +160,7 @@ final class CriticPass {
     private void backward(INDArray images, int sign, boolean weightGradients) {
         int last = stages.size() - 1;
         grad[last].assign((double) sign / batch);
+        timer.start();
         for (int i = last; i >= 0; i--) {
             Stage s = stages.get(i);
             INDArray g = grad[i];
@@ -160,6 +170,7 @@ final class CriticPass {
             } else if (s.leaky) {
                 leakyBackward(i);
             }
+            timer.lap(s.conv.name, SectionTimer.Part.NORM_ACTIVATION_BACKWARD);
             INDArray inputGradientOut = i == 0 ? inputGradient : grad[i - 1];
             if (weightGradients && i == 0) {
                 firstWeightGradient.run(images, g, s.conv.weightGradient);
@@ -168,6 +179,7 @@ final class CriticPass {
             } else {
                 conv2dInputGradient(s.conv, g, inputGradientOut);
             }
+            timer.lap(s.conv.name, SectionTimer.Part.CONV_BACKWARD);
         }
     }
 

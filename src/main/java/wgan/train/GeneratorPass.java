@@ -35,7 +35,7 @@ import java.util.List;
  * unbiased variance; DL4J only updates them through gradients, which this forward has none of.
  */
 final class GeneratorPass {
-    private record Stage(INDArray weights, INDArray weightGradient, boolean transposed, int kernel, int stride,
+    private record Stage(String name, INDArray weights, INDArray weightGradient, boolean transposed, int kernel, int stride,
                          int pad, Norm norm, IActivation activation) {
         /** Weights in libnd4j's layout: deconv2d wants [kH, kW, out, in], DL4J keeps [in, out, kH, kW]. */
         INDArray opWeights() {
@@ -61,6 +61,7 @@ final class GeneratorPass {
     private final List<Stage> stages = new ArrayList<>();
     private final DataType dataType;
     private final double momentum;
+    private SectionTimer timer = SectionTimer.NONE;
     private long batch = -1;
     /**
      * Per stage: the (de)conv output, the activation (BatchNorm then ReLU, or tanh), the gradient
@@ -129,7 +130,7 @@ final class GeneratorPass {
                             : null);
         }
         INDArray w = conv.getParam("W");
-        return new Stage(w, GradientViews.of(graph, flatGradient, w), c instanceof Deconvolution2D,
+        return new Stage(c.getLayerName(), w, GradientViews.of(graph, flatGradient, w), c instanceof Deconvolution2D,
                 c.getKernelSize()[0], c.getStride()[0], c.getPadding()[0], n, activation);
     }
 
@@ -137,11 +138,17 @@ final class GeneratorPass {
         return a == null ? null : a.reshape(a.length());
     }
 
+    /** Times every layer's parts from now on (wgan bench --profile). */
+    void timeWith(SectionTimer sectionTimer) {
+        this.timer = sectionTimer;
+    }
+
     /** The fakes for noise [n, nz, 1, 1]; the returned buffer is reused by the next call. */
     INDArray forward(INDArray noise) {
         allocate(noise);
         input = noise;
         INDArray x = noise;
+        timer.start();
         for (int i = 0; i < stages.size(); i++) {
             Stage s = stages.get(i);
             Nd4j.exec(DynamicCustomOp.builder(s.transposed ? "deconv2d" : "conv2d")
@@ -149,14 +156,21 @@ final class GeneratorPass {
                     .addOutputs(convOut[i])
                     .addIntegerArguments(s.args())
                     .build());
+            timer.lap(s.name, SectionTimer.Part.CONV_FORWARD);
             if (s.norm != null) {
                 normThenRelu(i, s.norm);
             } else {
                 Nd4j.exec(new Tanh(convOut[i], act[i]));
             }
             x = act[i];
+            timer.lap(s.name, SectionTimer.Part.NORM_ACTIVATION_FORWARD);
         }
         return x;
+    }
+
+    /** The fakes of the last {@link #forward} (the buffer it returned). */
+    INDArray act() {
+        return act[stages.size() - 1];
     }
 
     /**
@@ -165,6 +179,7 @@ final class GeneratorPass {
      */
     void backward(INDArray fakeGradient) {
         INDArray g = fakeGradient;
+        timer.start();
         for (int i = stages.size() - 1; i >= 0; i--) {
             Stage s = stages.get(i);
             INDArray convGradient;
@@ -175,12 +190,14 @@ final class GeneratorPass {
                 tanhBackward(i, g);
                 convGradient = g;
             }
+            timer.lap(s.name, SectionTimer.Part.NORM_ACTIVATION_BACKWARD);
             INDArray inputGradient = i == 0 ? noiseGradient : actGrad[i - 1];
             Nd4j.exec(DynamicCustomOp.builder(s.transposed ? "deconv2d_bp" : "conv2d_bp")
                     .addInputs(i == 0 ? input : act[i - 1], s.opWeights(), convGradient)
                     .addOutputs(inputGradient, s.opWeightGradient())
                     .addIntegerArguments(s.args())
                     .build());
+            timer.lap(s.name, SectionTimer.Part.CONV_BACKWARD);
             g = inputGradient;
         }
     }
