@@ -2,7 +2,6 @@ package wgan.train;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.api.ops.impl.transforms.floating.RSqrt;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
 import org.nd4j.linalg.factory.Nd4j;
@@ -93,13 +92,7 @@ final class BatchNormBackward {
         }
     }
 
-    /** out = (in - mean) / sqrt(var + eps) * scale + shift, per channel (axis 1), one pass. */
     private void affine(INDArray in, INDArray mean, INDArray var, INDArray scale, INDArray shift, INDArray out) {
-        Nd4j.exec(DynamicCustomOp.builder("batchnorm")
-                .addInputs(in, mean, var, scale, shift)
-                .addOutputs(out)
-                .addIntegerArguments(1, 1, 1)
-                .addFloatingPointArguments(eps)
-                .build());
+        Moments.applyBatchNorm(in, mean, var, scale, shift, eps, out);
     }
 }

@@ -24,11 +24,15 @@ import java.util.List;
  * BatchNorm's output and its backward reads that output (same sign as its input);</li>
  * <li>every activation and gradient buffer is allocated once per batch size and reused: no
  * workspace bookkeeping, no copies between layers;</li>
- * <li>weight gradients are written straight into the graph's gradient view.</li>
+ * <li>weight gradients are written straight into the graph's gradient view;</li>
+ * <li>only the work the reference does: the first layer's weight gradient without its unused image
+ * gradient in critic steps ({@link WeightGradientOnly}), the image gradient without any weight
+ * gradient in generator steps ({@link #runForImageGradient});</li>
+ * <li>on the CPU with Java's Vector API, BatchNorm and LeakyReLU as fused kernels
+ * ({@link FusedBatchNorm}, {@link FusedActivation}); otherwise libnd4j's ops.</li>
  * </ul>
- * In float32 the gradients are bit for bit those of the graph (the graph's layers call the same
- * native ops); it saves ~5-10% of a critic forward+backward (docs/PERFORMANCE-experiments.md).
- * BatchNorm running statistics are updated as DL4J's layer does (decay 0.9, biased batch
+ * In float32 the gradients match the graph's to float rounding (GoldenGradientsFloatTest checks
+ * them against PyTorch). BatchNorm running statistics are updated as DL4J's layer does (decay 0.9, biased batch
  * variance). The structure read from the graph is DCGAN_D's: conv stages, each but the last
  * followed by (optional BatchNorm and) LeakyReLU.
  */
@@ -285,12 +289,7 @@ final class CriticPass {
             n.fused.forward(out[i], n.gamma, n.beta, mean[i], var[i], act[i]);
         } else {
             Moments.of(out[i], mean[i], var[i]);
-            Nd4j.exec(DynamicCustomOp.builder("batchnorm")
-                    .addInputs(out[i], mean[i], var[i], n.gamma, n.beta)
-                    .addOutputs(act[i])
-                    .addIntegerArguments(1, 1, 1) // apply gamma, apply beta, channel axis 1 (NCHW)
-                    .addFloatingPointArguments(n.eps)
-                    .build());
+            Moments.applyBatchNorm(out[i], mean[i], var[i], n.gamma, n.beta, n.eps, act[i]);
             LeakyRelu.forward(act[i], act[i], grad[i]); // grad[i] is free until the backward pass
         }
         movingAverage(n.runningMean, mean[i], n.decay);

@@ -29,7 +29,8 @@ import java.util.List;
  * steps and each BatchNorm's batch statistics computed once. The forward makes the critic's fakes
  * and the generator step's fakes; the backward takes the gradient with respect to the fakes and
  * writes every weight, gamma and beta gradient into the caller's flat gradient (the running
- * statistics' entries are never written). In float32 the fakes are bit for bit the graph's.
+ * statistics' entries are never written). BatchNorm and ReLU run as fused kernels where
+ * {@link FusedBatchNorm#available}; the fakes then match the graph's to float rounding.
  *
  * <p>Running statistics follow torch.nn.BatchNorm2d at every training-mode forward: momentum 0.1,
  * unbiased variance; DL4J only updates them through gradients, which this forward has none of.
@@ -212,12 +213,7 @@ final class GeneratorPass {
             n.fused.forward(convOut[i], n.gamma, n.beta, mean[i], var[i], act[i]);
         } else {
             Moments.of(convOut[i], mean[i], var[i]);
-            Nd4j.exec(DynamicCustomOp.builder("batchnorm")
-                    .addInputs(convOut[i], mean[i], var[i], n.gamma, n.beta)
-                    .addOutputs(act[i])
-                    .addIntegerArguments(1, 1, 1) // apply gamma, apply beta, channel axis 1 (NCHW)
-                    .addFloatingPointArguments(n.eps)
-                    .build());
+            Moments.applyBatchNorm(convOut[i], mean[i], var[i], n.gamma, n.beta, n.eps, act[i]);
             Nd4j.exec(new RectifiedLinear(act[i], act[i], 0.0));
         }
         Moments.updateRunning(n.runningMean, n.runningVar, mean[i], var[i],

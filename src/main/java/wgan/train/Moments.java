@@ -22,6 +22,20 @@ final class Moments {
     }
 
     /**
+     * out = (in - mean) / sqrt(var + eps) * scale + shift per channel of an NCHW array: libnd4j's
+     * "batchnorm" op, one pass; out may be in.
+     */
+    static void applyBatchNorm(INDArray in, INDArray mean, INDArray var, INDArray scale, INDArray shift, double eps,
+                               INDArray out) {
+        Nd4j.exec(DynamicCustomOp.builder("batchnorm")
+                .addInputs(in, mean, var, scale, shift)
+                .addOutputs(out)
+                .addIntegerArguments(1, 1, 1) // apply scale, apply shift, channel axis 1 (NCHW)
+                .addFloatingPointArguments(eps)
+                .build());
+    }
+
+    /**
      * torch.nn.BatchNorm2d's running-statistics update after a training-mode forward: a moving
      * average with the given momentum, of the batch mean and of the UNBIASED batch variance.
      *
