@@ -125,9 +125,8 @@ public final class BackendStartup {
 
     private static String cpuLine() {
         return "backend cpu: " + nativeBuild() + ", " + Nd4j.getEnvironment().maxMasterThreads() + " threads on "
-                + Runtime.getRuntime().availableProcessors() + " cores; fused kernels "
-                + (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
-                ? "on (Java Vector API)" : "off (no --add-modules jdk.incubator.vector; scripts/wgan adds it)");
+                + Runtime.getRuntime().availableProcessors() + " cores; Vector API kernels "
+                + (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent() ? "on" : "off");
     }
 
     /** The native build the jar carries, as Maven named it: "nd4j-native linux-x86_64-onednn". */

@@ -23,7 +23,7 @@ class BackendOptionTest {
             CliRunner.Run run = CliRunner.run(bench("--backend", backend));
             assertEquals(0, run.exitCode(), run.err());
             assertTrue(run.err().lines().anyMatch(l -> l.matches(
-                    "wgan: backend cpu: nd4j-native linux-x86_64-onednn, \\d+ threads on \\d+ cores; fused kernels on .*")), run.err());
+                    "wgan: backend cpu: nd4j-native linux-x86_64-onednn, \\d+ threads on \\d+ cores; Vector API kernels on")), run.err());
         }
     }
 
