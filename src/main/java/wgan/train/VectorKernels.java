@@ -117,6 +117,83 @@ final class VectorKernels {
         });
     }
 
+    /**
+     * One torch.optim.RMSprop step, in one pass: avg = alpha avg + (1 - alpha) g^2, then
+     * params -= lr g / (sqrt(avg) + eps). params and grad may be views into larger buffers (the
+     * critic's parameters are the second part of [generator | critic]); grad is left unchanged.
+     */
+    static void rmsProp(Parallel parallel, INDArray params, INDArray grad, INDArray squareAverage, float lr,
+                        float alpha, float eps) {
+        Flat p = Flat.of(params);
+        Flat g = Flat.of(grad);
+        Flat s = Flat.of(squareAverage);
+        int length = plainLength(params, grad);
+        plainLength(params, squareAverage);
+        float rest = 1 - alpha;
+        parallel.forRanges(chunks(length), (k0, k1) -> {
+            FloatVector a = FloatVector.broadcast(SPECIES, alpha);
+            FloatVector r = FloatVector.broadcast(SPECIES, rest);
+            FloatVector l = FloatVector.broadcast(SPECIES, lr);
+            FloatVector e = FloatVector.broadcast(SPECIES, eps);
+            int end = Math.min(length, k1 * CHUNK);
+            int i = k0 * CHUNK;
+            for (; i <= end - LANES; i += LANES) {
+                FloatVector gv = FloatVector.fromByteBuffer(SPECIES, g.bytes, g.at(i), ORDER);
+                FloatVector avg = FloatVector.fromByteBuffer(SPECIES, s.bytes, s.at(i), ORDER).mul(a)
+                        .add(gv.mul(gv).mul(r));
+                avg.intoByteBuffer(s.bytes, s.at(i), ORDER);
+                FloatVector update = gv.mul(l).div(avg.sqrt().add(e));
+                FloatVector.fromByteBuffer(SPECIES, p.bytes, p.at(i), ORDER).sub(update)
+                        .intoByteBuffer(p.bytes, p.at(i), ORDER);
+            }
+            for (; i < end; i++) {
+                float gi = g.bytes.getFloat(g.at(i));
+                float avg = s.bytes.getFloat(s.at(i)) * alpha + gi * gi * rest;
+                s.bytes.putFloat(s.at(i), avg);
+                p.bytes.putFloat(p.at(i), p.bytes.getFloat(p.at(i)) - gi * lr / ((float) Math.sqrt(avg) + eps));
+            }
+        });
+    }
+
+    /** Whether {@link #rmsProp} can address these arrays: float, contiguous, in ND4J's CPU memory. */
+    static boolean flat(INDArray... arrays) {
+        for (INDArray a : arrays) {
+            if (Flat.check(a) != null) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A contiguous float vector inside its buffer: byte position of element i = at(i). */
+    private record Flat(ByteBuffer bytes, int offset) {
+        static Flat of(INDArray a) {
+            String problem = check(a);
+            if (problem != null) {
+                throw new IllegalArgumentException(problem + ": " + a.shapeInfoToString());
+            }
+            return new Flat(a.data().asNio().order(ORDER), (int) a.offset());
+        }
+
+        /** Null if usable, else why not. A view's buffer spans the whole allocation; offset() is into it. */
+        static String check(INDArray a) {
+            boolean contiguous = a.rank() == 1 ? a.stride(0) == 1
+                    : a.ordering() == 'c' && Shape.hasDefaultStridesForShape(a);
+            if (a.dataType() != DataType.FLOAT || !contiguous) {
+                return "not a contiguous float array";
+            }
+            long end = (a.offset() + a.length()) * 4;
+            if (end > a.data().asNio().capacity()) {
+                return "outside its buffer";
+            }
+            return null;
+        }
+
+        int at(int i) {
+            return (offset + i) * 4;
+        }
+    }
+
     /** Elementwise kernels split their arrays into chunks of this many values (a multiple of any vector width). */
     private static final int CHUNK = 1 << 14;
 
