@@ -5,7 +5,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * An activation with no BatchNorm before it (the critic's first layer), forward and backward in
  * one fused pass each ({@link VectorKernels}) instead of two and three libnd4j ops. Same
- * mathematics as {@link wgan.model.LeakyRelu}; only where {@link FusedBatchNorm#available}.
+ * mathematics as {@link wgan.model.LeakyRelu}; only where {@link VectorApi#usable}.
  */
 final class FusedActivation {
     private final float slope;
@@ -18,7 +18,7 @@ final class FusedActivation {
 
     /** @param slope 0.2 LeakyReLU, 0 ReLU; null when the kernels are not available here */
     static FusedActivation ifAvailable(double slope) {
-        return FusedBatchNorm.available() ? new FusedActivation((float) slope, Parallel.shared()) : null;
+        return VectorApi.usable() ? new FusedActivation((float) slope, Parallel.shared()) : null;
     }
 
     void forward(INDArray x, INDArray y) {

@@ -13,7 +13,7 @@ import java.nio.ByteOrder;
  * mathematics as the op path (moments, batchnorm, LeakyReLU/ReLU, {@link BatchNormBackward}).
  *
  * <p>Used when Java's Vector API is present (the launcher adds --add-modules jdk.incubator.vector)
- * and arrays live in CPU memory; otherwise the passes keep the libnd4j ops: see {@link #available}.
+ * and arrays live in CPU memory; otherwise the passes keep the libnd4j ops: see {@link VectorApi}.
  */
 final class FusedBatchNorm {
     private final int channels;
@@ -35,15 +35,9 @@ final class FusedBatchNorm {
     private final INDArray staging;
     private final ByteBuffer stagingBytes;
 
-    /** Whether the fused kernels can run here: the Vector API module is loaded and the backend is the CPU. */
-    static boolean available() {
-        return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
-                && Nd4j.getBackend().getClass().getSimpleName().startsWith("Cpu");
-    }
-
-    /** A stage when the kernels are {@link #available}, else null (the caller keeps its libnd4j ops). */
+    /** A stage when the kernels are {@link VectorApi#usable}, else null (the caller keeps its libnd4j ops). */
     static FusedBatchNorm ifAvailable(long channels, double eps, double slope) {
-        return available() ? new FusedBatchNorm((int) channels, eps, (float) slope, Parallel.shared()) : null;
+        return VectorApi.usable() ? new FusedBatchNorm((int) channels, eps, (float) slope, Parallel.shared()) : null;
     }
 
     /** @param slope the activation after the norm: 0.2 LeakyReLU, 0 ReLU */

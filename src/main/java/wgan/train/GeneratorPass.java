@@ -30,7 +30,7 @@ import java.util.List;
  * and the generator step's fakes; the backward takes the gradient with respect to the fakes and
  * writes every weight, gamma and beta gradient into the caller's flat gradient (the running
  * statistics' entries are never written). BatchNorm and ReLU run as fused kernels where
- * {@link FusedBatchNorm#available}; the fakes then match the graph's to float rounding.
+ * {@link VectorApi#usable}; the fakes then match the graph's to float rounding.
  *
  * <p>Running statistics follow torch.nn.BatchNorm2d at every training-mode forward: momentum 0.1,
  * unbiased variance; DL4J only updates them through gradients, which this forward has none of.

@@ -16,7 +16,7 @@ import java.util.Map;
  * (1 - alpha) g^2, update = lr g / (sqrt(avg) + eps)) in one pass; with the subtraction that is
  * two passes over the parameters instead of seven (~16 -> ~8 ms for the critic's 2.8 M). In
  * place: the gradient becomes the update; no garbage. Where the Vector API kernels run
- * ({@link FusedBatchNorm#available}), one pass in Java instead ({@link VectorKernels#rmsProp}).
+ * ({@link VectorApi#usable}), one pass in Java instead ({@link VectorKernels#rmsProp}).
  */
 final class RmsProp implements Optimizer {
     static final double ALPHA = 0.99;
@@ -30,7 +30,7 @@ final class RmsProp implements Optimizer {
     RmsProp(double learningRate, INDArray like) {
         this.learningRate = learningRate;
         this.squareAverage = like.ulike().assign(0);
-        this.fused = FusedBatchNorm.available();
+        this.fused = VectorApi.usable();
     }
 
     @Override
