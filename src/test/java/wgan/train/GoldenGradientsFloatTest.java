@@ -1,7 +1,8 @@
 package wgan.train;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import wgan.model.GanNetworks;
@@ -55,11 +56,30 @@ class GoldenGradientsFloatTest {
         }
     }
 
-    @Test
-    void criticStepGradientMatchesPyTorch() {
+    /**
+     * Builds the steps with the Vector API kernels on (as scripts/wgan trains) or off (the libnd4j
+     * op path, which CUDA and a JVM without the module take).
+     */
+    private static WganSteps steps(GoldenFixture fixture, GanNetworks nets, boolean vectorKernels) {
+        String before = System.getProperty(VectorApi.OFF_PROPERTY);
+        System.setProperty(VectorApi.OFF_PROPERTY, String.valueOf(vectorKernels));
+        try {
+            return fixture.steps(nets, Recording::new);
+        } finally {
+            if (before == null) {
+                System.clearProperty(VectorApi.OFF_PROPERTY);
+            } else {
+                System.setProperty(VectorApi.OFF_PROPERTY, before);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "Vector API kernels {0}")
+    @ValueSource(booleans = {true, false})
+    void criticStepGradientMatchesPyTorch(boolean vectorKernels) {
         GoldenFixture fixture = GoldenFixture.load("rmsprop");
         GanNetworks nets = fixture.initialNetworks(DataType.FLOAT);
-        WganSteps steps = fixture.steps(nets, Recording::new);
+        WganSteps steps = steps(fixture, nets, vectorKernels);
         WganSteps.CriticResult result = steps.criticStep(fixture.input("real1", DataType.FLOAT),
                 fixture.input("noise1", DataType.FLOAT));
 
@@ -71,11 +91,12 @@ class GoldenGradientsFloatTest {
         assertEquals(fixture.json.get("gradient_first_critic_step").size(), compared);
     }
 
-    @Test
-    void generatorStepGradientMatchesPyTorch() {
+    @ParameterizedTest(name = "Vector API kernels {0}")
+    @ValueSource(booleans = {true, false})
+    void generatorStepGradientMatchesPyTorch(boolean vectorKernels) {
         GoldenFixture fixture = GoldenFixture.load("rmsprop");
         GanNetworks nets = fixture.initialNetworks(DataType.FLOAT);
-        WganSteps steps = fixture.steps(nets, Recording::new);
+        WganSteps steps = steps(fixture, nets, vectorKernels);
         steps.generatorStep(fixture.input("noise3", DataType.FLOAT));
 
         INDArray gradient = ((Recording) steps.generatorOptimizer()).lastGradient;
