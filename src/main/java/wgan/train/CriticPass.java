@@ -72,7 +72,7 @@ final class CriticPass {
     /** Reads the critic's layers (conv, optional BN + activation, in graph order) and their views. */
     CriticPass(ComputationGraph critic, INDArray flatGradient) {
         this.dataType = critic.params().dataType();
-        this.fusedLeaky = dataType == DataType.FLOAT ? FusedActivation.ifAvailable(LeakyRelu.SLOPE) : null;
+        this.fusedLeaky = FusedActivation.ifAvailable(dataType, LeakyRelu.SLOPE);
         Conv conv = null;
         Norm norm = null;
         for (int index : critic.topologicalSortOrder()) {
@@ -92,11 +92,11 @@ final class CriticPass {
             } else if (layer.conf().getLayer() instanceof BatchNormalization bn) {
                 INDArray gamma = layer.getParam("gamma");
                 INDArray beta = layer.getParam("beta");
+                FusedBatchNorm fused = FusedBatchNorm.ifAvailable(dataType, gamma.length(), bn.getEps(), LeakyRelu.SLOPE);
                 norm = new Norm(flat(gamma), flat(beta), flat(layer.getParam("mean")), flat(layer.getParam("var")),
                         flat(GradientViews.of(critic, flatGradient, gamma)), flat(GradientViews.of(critic, flatGradient, beta)),
-                        bn.getEps(), bn.getDecay(), new BatchNormBackward(dataType, gamma.length(), bn.getEps()),
-                        dataType == DataType.FLOAT
-                                ? FusedBatchNorm.ifAvailable(gamma.length(), bn.getEps(), LeakyRelu.SLOPE) : null);
+                        bn.getEps(), bn.getDecay(),
+                        fused == null ? new BatchNormBackward(dataType, gamma.length(), bn.getEps()) : null, fused);
             } else if (name.equals(Dcgan.CRITIC_LOSS)) {
                 stages.add(new Stage(conv, norm, false));
             }

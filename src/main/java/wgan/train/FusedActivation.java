@@ -1,5 +1,6 @@
 package wgan.train;
 
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -16,9 +17,10 @@ final class FusedActivation {
         this.parallel = parallel;
     }
 
-    /** @param slope 0.2 LeakyReLU, 0 ReLU; null when the kernels are not available here */
-    static FusedActivation ifAvailable(double slope) {
-        return VectorApi.usable() ? new FusedActivation((float) slope, Parallel.shared()) : null;
+    /** @param slope 0.2 LeakyReLU, 0 ReLU; null unless float32 and the kernels are {@link VectorApi#usable} */
+    static FusedActivation ifAvailable(DataType dataType, double slope) {
+        return dataType == DataType.FLOAT && VectorApi.usable()
+                ? new FusedActivation((float) slope, Parallel.shared()) : null;
     }
 
     void forward(INDArray x, INDArray y) {

@@ -35,9 +35,13 @@ final class FusedBatchNorm {
     private final INDArray staging;
     private final ByteBuffer stagingBytes;
 
-    /** A stage when the kernels are {@link VectorApi#usable}, else null (the caller keeps its libnd4j ops). */
-    static FusedBatchNorm ifAvailable(long channels, double eps, double slope) {
-        return VectorApi.usable() ? new FusedBatchNorm((int) channels, eps, (float) slope, Parallel.shared()) : null;
+    /**
+     * A stage for float32 arrays where the kernels are {@link VectorApi#usable}, else null (the
+     * caller keeps its libnd4j ops; float64, for the golden steps, always does).
+     */
+    static FusedBatchNorm ifAvailable(DataType dataType, long channels, double eps, double slope) {
+        return dataType == DataType.FLOAT && VectorApi.usable()
+                ? new FusedBatchNorm((int) channels, eps, (float) slope, Parallel.shared()) : null;
     }
 
     /** @param slope the activation after the norm: 0.2 LeakyReLU, 0 ReLU */

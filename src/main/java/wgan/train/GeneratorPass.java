@@ -118,17 +118,15 @@ final class GeneratorPass {
         }
         Norm n = null;
         if (norm != null) {
+            DataType dataType = graph.params().dataType();
+            long channels = norm.getParam("gamma").length();
+            double eps = ((BatchNormalization) norm.conf().getLayer()).getEps();
+            FusedBatchNorm fused = FusedBatchNorm.ifAvailable(dataType, channels, eps, 0.0);
             n = new Norm(flat(norm.getParam("gamma")), flat(norm.getParam("beta")),
                     flat(norm.getParam("mean")), flat(norm.getParam("var")),
                     flat(GradientViews.of(graph, flatGradient, norm.getParam("gamma"))),
                     flat(GradientViews.of(graph, flatGradient, norm.getParam("beta"))),
-                    ((BatchNormalization) norm.conf().getLayer()).getEps(),
-                    new BatchNormBackward(graph.params().dataType(), norm.getParam("gamma").length(),
-                            ((BatchNormalization) norm.conf().getLayer()).getEps()),
-                    graph.params().dataType() == DataType.FLOAT
-                            ? FusedBatchNorm.ifAvailable(norm.getParam("gamma").length(),
-                            ((BatchNormalization) norm.conf().getLayer()).getEps(), 0.0)
-                            : null);
+                    eps, fused == null ? new BatchNormBackward(dataType, channels, eps) : null, fused);
         }
         INDArray w = conv.getParam("W");
         return new Stage(c.getLayerName(), w, GradientViews.of(graph, flatGradient, w), c instanceof Deconvolution2D,

@@ -9,6 +9,13 @@ final class GradientViews {
     private GradientViews() {
     }
 
+    /** The graph's whole gradient array (created if needed) as one flat vector, laid out like params(). */
+    static INDArray whole(ComputationGraph graph) {
+        graph.initGradientsView();
+        INDArray gradient = graph.getGradientsViewArray();
+        return gradient.reshape(gradient.length());
+    }
+
     /** The gradient view matching a parameter view: same offset in the flat gradient, same shape; null if no gradient. */
     static INDArray of(ComputationGraph graph, INDArray flatGradient, INDArray param) {
         if (flatGradient == null) {

@@ -1,6 +1,5 @@
 package wgan.train;
 
-import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -34,7 +33,7 @@ public final class Profile {
                 Optimizer.create(OptimizerKind.rmsprop, 5e-5, nets.generator().params()));
         INDArray real = Nd4j.rand(DataType.FLOAT, batch, model.channels(), model.imageSize(), model.imageSize());
         INDArray noise = Generation.noise(new Rng(1), batch, model.nz());
-        CriticPass criticPass = new CriticPass(nets.critic(), flatGradient(nets.critic()));
+        CriticPass criticPass = new CriticPass(nets.critic(), GradientViews.whole(nets.critic()));
         GeneratorPass generatorPass = new GeneratorPass(nets.generator(), nets.generator().params().ulike(), 0.1);
 
         // Warm-up: oneDNN builds its kernels on first use, and Java's JIT compiles the Vector API
@@ -132,12 +131,6 @@ public final class Profile {
         });
         out.append(String.format("  %-10s %9.1f %14.1f %14.1f %9.1f%n", "total", total[0], total[1], total[2], total[3]));
         return out.toString();
-    }
-
-    private static INDArray flatGradient(ComputationGraph graph) {
-        graph.initGradientsView();
-        INDArray gradient = graph.getGradientsViewArray();
-        return gradient.reshape(gradient.length());
     }
 
     private static double median(Supplier<?> work) {

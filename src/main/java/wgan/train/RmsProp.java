@@ -35,9 +35,8 @@ final class RmsProp implements Optimizer {
 
     @Override
     public void step(INDArray params, INDArray grad) {
-        if (fused && VectorKernels.flat(params, grad, squareAverage)) {
-            VectorKernels.rmsProp(Parallel.shared(), params, grad, squareAverage, (float) learningRate,
-                    (float) ALPHA, (float) EPS);
+        if (fused && VectorKernels.rmsProp(Parallel.shared(), params, grad, squareAverage, (float) learningRate,
+                (float) ALPHA, (float) EPS)) {
             steps++;
             return;
         }

@@ -121,12 +121,16 @@ final class VectorKernels {
      * One torch.optim.RMSprop step, in one pass: avg = alpha avg + (1 - alpha) g^2, then
      * params -= lr g / (sqrt(avg) + eps). params and grad may be views into larger buffers (the
      * critic's parameters are the second part of [generator | critic]); grad is left unchanged.
+     * Returns false, having done nothing, when an array is not a contiguous float vector in CPU memory.
      */
-    static void rmsProp(Parallel parallel, INDArray params, INDArray grad, INDArray squareAverage, float lr,
-                        float alpha, float eps) {
-        Flat p = Flat.of(params);
-        Flat g = Flat.of(grad);
-        Flat s = Flat.of(squareAverage);
+    static boolean rmsProp(Parallel parallel, INDArray params, INDArray grad, INDArray squareAverage, float lr,
+                           float alpha, float eps) {
+        Flat p = Flat.orNull(params);
+        Flat g = Flat.orNull(grad);
+        Flat s = Flat.orNull(squareAverage);
+        if (p == null || g == null || s == null) {
+            return false;
+        }
         int length = plainLength(params, grad);
         plainLength(params, squareAverage);
         float rest = 1 - alpha;
@@ -153,40 +157,32 @@ final class VectorKernels {
                 p.bytes.putFloat(p.at(i), p.bytes.getFloat(p.at(i)) - gi * lr / ((float) Math.sqrt(avg) + eps));
             }
         });
-    }
-
-    /** Whether {@link #rmsProp} can address these arrays: float, contiguous, in ND4J's CPU memory. */
-    static boolean flat(INDArray... arrays) {
-        for (INDArray a : arrays) {
-            if (Flat.check(a) != null) {
-                return false;
-            }
-        }
         return true;
     }
 
     /** A contiguous float vector inside its buffer: byte position of element i = at(i). */
     private record Flat(ByteBuffer bytes, int offset) {
         static Flat of(INDArray a) {
-            String problem = check(a);
-            if (problem != null) {
-                throw new IllegalArgumentException(problem + ": " + a.shapeInfoToString());
+            Flat f = orNull(a);
+            if (f == null) {
+                throw new IllegalArgumentException("not a contiguous float array in CPU memory: " + a.shapeInfoToString());
             }
-            return new Flat(a.data().asNio().order(ORDER), (int) a.offset());
+            return f;
         }
 
-        /** Null if usable, else why not. A view's buffer spans the whole allocation; offset() is into it. */
-        static String check(INDArray a) {
+        /** Null unless a is contiguous float data; a view's buffer spans the whole allocation, offset() is into it. */
+        static Flat orNull(INDArray a) {
             boolean contiguous = a.rank() == 1 ? a.stride(0) == 1
                     : a.ordering() == 'c' && Shape.hasDefaultStridesForShape(a);
             if (a.dataType() != DataType.FLOAT || !contiguous) {
-                return "not a contiguous float array";
+                return null;
             }
+            ByteBuffer bytes = a.data().asNio();
             long end = (a.offset() + a.length()) * 4;
-            if (end > a.data().asNio().capacity()) {
-                return "outside its buffer";
+            if (bytes == null || end > Integer.MAX_VALUE || end > bytes.capacity()) {
+                return null;
             }
-            return null;
+            return new Flat(bytes.order(ORDER), (int) a.offset());
         }
 
         int at(int i) {
@@ -365,11 +361,12 @@ final class VectorKernels {
         }
     }
 
+    /** The buffer of an array that starts at its beginning (the activation buffers). */
     private static ByteBuffer bytes(INDArray a) {
-        if (a.dataType() != DataType.FLOAT || a.offset() != 0 || a.ordering() != 'c'
-                || !Shape.hasDefaultStridesForShape(a) || a.length() > Integer.MAX_VALUE / 4) {
-            throw new IllegalArgumentException("not a plain float array: " + a.shapeInfoToString());
+        Flat f = Flat.of(a);
+        if (f.offset != 0) {
+            throw new IllegalArgumentException("a view at offset " + f.offset + ": " + a.shapeInfoToString());
         }
-        return a.data().asNio().order(ORDER);
+        return f.bytes;
     }
 }

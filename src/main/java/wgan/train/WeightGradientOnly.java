@@ -45,7 +45,7 @@ final class WeightGradientOnly {
         return Nd4j.createUninitialized(dataType, shape).detach();
     }
 
-    /** Overwrites weightGradient [o, c, kh, kw] (a contiguous view) with dL/dW. */
+    /** Overwrites weightGradient [o, c, kh, kw] (contiguous, possibly a view) with dL/dW. */
     void run(INDArray input, INDArray outGradient, INDArray weightGradient) {
         Nd4j.exec(DynamicCustomOp.builder("im2col")
                 .addInputs(input)
@@ -55,12 +55,10 @@ final class WeightGradientOnly {
                 .build());
         columnsByPatch.assign(columns.reshape(batch, patch, positions).permute(1, 0, 2));
         outGradientByChannel.assign(outGradient.reshape(batch, outChannels, positions).permute(1, 0, 2));
-        INDArray result = weightGradient.reshape(outChannels, patch);
+        // A contiguous array's reshape is a view: SGEMM writes straight into the weight gradient.
         Nd4j.gemm(outGradientByChannel.reshape(outChannels, batch * positions),
-                columnsByPatch.reshape(patch, batch * positions), result, false, true, 1.0, 0.0);
-        if (result.data() != weightGradient.data() || result.offset() != weightGradient.offset()) {
-            weightGradient.assign(result.reshape(weightGradient.shape())); // reshape had to copy
-        }
+                columnsByPatch.reshape(patch, batch * positions), weightGradient.reshape(outChannels, patch),
+                false, true, 1.0, 0.0);
     }
 
     void close() {

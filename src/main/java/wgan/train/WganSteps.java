@@ -36,7 +36,7 @@ public final class WganSteps {
     private final Optimizer generatorOptimizer;
     private final INDArray criticGradient;
     private final INDArray criticGradientSum;
-    /** The native critic pass and fakes, for float32 (training); null in float64, which runs the DL4J graphs. */
+    /** The native passes, for float32 (training); null in float64, which runs the DL4J graphs. */
     private final CriticPass criticPass;
     private final GeneratorPass generatorPass;
     private final INDArray chainedGradient;
@@ -52,24 +52,21 @@ public final class WganSteps {
         this.clip = clip;
         this.criticOptimizer = criticOptimizer;
         this.generatorOptimizer = generatorOptimizer;
-        this.criticGradient = flatGradient(nets.critic());
+        this.criticGradient = GradientViews.whole(nets.critic());
         this.criticGradientSum = criticGradient.ulike();
-        // As DL4J's own native helpers, the native pass serves float32 only: libnd4j's float64
+        this.chainedGradient = GradientViews.whole(nets.chained());
+        this.generatorGradient = chainedGradient.get(NDArrayIndex.interval(0, nets.generatorLayout().size()));
+        // As DL4J's own native helpers, the native passes serve float32 only: libnd4j's float64
         // batchnorm_bp differs from DL4J's layer code by ~1e-9 relative, enough to move the float64
         // golden test's most ill-conditioned entries past its tolerance.
         if (criticGradient.dataType() == DataType.FLOAT) {
-            this.criticPass = new CriticPass(nets.critic(), criticGradient);
             // The native passes never write the running statistics' entries: keep them zero for the optimisers.
             criticGradient.assign(0);
-        } else {
-            this.criticPass = null;
-        }
-        this.chainedGradient = flatGradient(nets.chained());
-        this.generatorGradient = chainedGradient.get(NDArrayIndex.interval(0, nets.generatorLayout().size()));
-        if (criticPass != null) {
             generatorGradient.assign(0);
+            this.criticPass = new CriticPass(nets.critic(), criticGradient);
             this.generatorPass = new GeneratorPass(nets.generator(), generatorGradient, BN_MOMENTUM);
         } else {
+            this.criticPass = null;
             this.generatorPass = null;
         }
     }
@@ -194,13 +191,6 @@ public final class WganSteps {
             Transforms.min(view, clip, false);
             Transforms.max(view, -clip, false);
         }
-    }
-
-    /** The graph's gradient array as a flat vector view, shaped like params(). */
-    private static INDArray flatGradient(ComputationGraph graph) {
-        graph.initGradientsView();
-        INDArray gradient = graph.getGradientsViewArray();
-        return gradient.reshape(gradient.length());
     }
 
     private static void closeAll(Map<String, INDArray> arrays) {

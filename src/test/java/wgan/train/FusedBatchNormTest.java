@@ -47,7 +47,7 @@ class FusedBatchNormTest {
         LeakyRelu.derivativeInPlace(derivative);
         INDArray expectedG = g.mul(derivative);
 
-        FusedActivation leaky = FusedActivation.ifAvailable(LeakyRelu.SLOPE);
+        FusedActivation leaky = FusedActivation.ifAvailable(DataType.FLOAT, LeakyRelu.SLOPE);
         INDArray y = x.ulike();
         leaky.forward(x, y);
         leaky.backward(g, y);
