@@ -150,10 +150,8 @@ final class CriticPass {
             timer.lap(s.conv.name, SectionTimer.Part.CONV_FORWARD);
             if (s.norm != null) {
                 normThenActivation(i, s.norm);
-            } else if (s.leaky && fusedLeaky != null) {
-                fusedLeaky.forward(out[i], act[i]);
             } else if (s.leaky) {
-                LeakyRelu.forward(out[i], act[i], act[i]);
+                leakyForward(i);
             }
             x = s.leaky ? act[i] : out[i];
             timer.lap(s.conv.name, SectionTimer.Part.NORM_ACTIVATION_FORWARD);
@@ -294,6 +292,15 @@ final class CriticPass {
         }
         movingAverage(n.runningMean, mean[i], n.decay);
         movingAverage(n.runningVar, var[i], n.decay);
+    }
+
+    /** act[i] := LeakyReLU(out[i]), for a stage without BatchNorm. */
+    private void leakyForward(int i) {
+        if (fusedLeaky != null) {
+            fusedLeaky.forward(out[i], act[i]);
+        } else {
+            LeakyRelu.forward(out[i], act[i], act[i]);
+        }
     }
 
     /** grad[i] := grad[i] * LeakyReLU'(act[i]); act[i], last read by stage i + 1's backward, may hold the derivative. */
