@@ -6,14 +6,17 @@ import picocli.CommandLine.Option;
 import wgan.config.InputException;
 import wgan.config.ModelConfig;
 import wgan.io.Json;
-import wgan.train.Benchmark;
-import wgan.train.Profile;
+import wgan.bench.Benchmark;
+import wgan.bench.Profile;
+import wgan.config.EngineKind;
+import wgan.engine.UnsupportedGraphException;
 
 import java.util.concurrent.Callable;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, showDefaultValues = true, sortOptions = false,
         description = {"Times steady-state generator iterations (K=5 critic steps + 1 generator step, all the real work)",
-                "on random images, with the statefarm-64 networks by default. Compare with ../shared/bench/torch_wgan.py."})
+                "on random images, with the statefarm-64 networks by default. Compare with the PyTorch peer,",
+                "scripts/bench/torch_wgan.py (see README, wgan bench)."})
 final class BenchCommand implements Callable<Integer> {
     static final int N_CRITIC = 5;
 
@@ -36,6 +39,9 @@ final class BenchCommand implements Callable<Integer> {
     boolean profile;
 
     @Mixin
+    EngineOption engine;
+
+    @Mixin
     BackendOption backend;
 
     @Override
@@ -45,18 +51,27 @@ final class BenchCommand implements Callable<Integer> {
             throw new InputException("--iters and --batch-size must be 1 or more and --warmup 0 or more");
         }
         ModelConfig model = modelOptions.toConfig();
-        Benchmark.Result r = Benchmark.run(model, batchSize, N_CRITIC, warmup, iters);
+        if (profile && engine.engine == EngineKind.graph) {
+            throw new InputException("--profile times the fast engine's layers; it cannot be used with --engine graph");
+        }
+        Benchmark.Result r = Benchmark.run(model, batchSize, N_CRITIC, warmup, iters, engine.engine,
+                line -> System.err.println("wgan: " + line));
         if (json) {
             System.out.println(Json.line(r.toMap()));
         } else {
             System.out.printf("%dx%dx%d batch %d: %.3f generator iterations/s (%.2f s each): critic step %.0f ms,"
-                            + " generator step %.0f ms; backend %s, %s threads; peak RSS %d MB%n",
+                            + " generator step %.0f ms; backend %s, %s threads; engine %s; peak RSS %d MB%n",
                     model.imageSize(), model.imageSize(), model.channels(), batchSize, r.genItersPerS(), 1 / r.genItersPerS(),
                     r.criticStepMs(), r.generatorStepMs(), r.backend().get("name"), r.backend().get("threads"),
-                    r.peakRssMb());
+                    r.engine(), r.peakRssMb());
         }
         if (profile) {
-            System.out.print(Profile.report(model, batchSize));
+            try {
+                System.out.print(Profile.report(model, batchSize));
+            } catch (UnsupportedGraphException e) {
+                throw new InputException("--profile times the fast engine's layers, which cannot run these networks: "
+                        + e.getMessage());
+            }
         }
         return ExitCode.OK.code;
     }

@@ -110,6 +110,9 @@ final class TrainCommand implements Callable<Integer> {
     int holdout;
 
     @Mixin
+    EngineOption engine;
+
+    @Mixin
     BackendOption backend;
 
     @Override
@@ -238,7 +241,7 @@ final class TrainCommand implements Callable<Integer> {
         long runSeed = seed != null ? seed : new SecureRandom().nextLong() & Long.MAX_VALUE;
         Path runDir = out != null ? out : RunFolder.defaultLocation(Path.of("runs"), dataDir, LocalDateTime.now());
         return new TrainConfig(model.toConfig(), dataDir, epochs, batchSize, nCritic, clip, lrD, lrG, optimizer, runSeed, runDir,
-                checkpointEvery, keep, evalEvery, evalImages, holdout);
+                checkpointEvery, keep, evalEvery, evalImages, holdout, engine.engine);
     }
 
     private ImageSet loadImages(TrainConfig config, PrintStream console) {

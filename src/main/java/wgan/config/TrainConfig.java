@@ -22,10 +22,12 @@ import java.nio.file.Path;
  * @param evalImages   images per set for SWD
  * @param holdout      real images kept out of training to check the critic; -1 picks
  *                     min(512, 5% of the data)
+ * @param engine       which engine computes the steps (auto, fast, graph)
  */
 public record TrainConfig(ModelConfig model, Path data, int epochs, int batchSize, int nCritic, double clip,
                           double lrD, double lrG, OptimizerKind optimizer, long seed, Path outDir,
-                          int checkpointEvery, int keepEpochs, int evalEvery, int evalImages, int holdout) {
+                          int checkpointEvery, int keepEpochs, int evalEvery, int evalImages, int holdout,
+                          EngineKind engine) {
 
     public TrainConfig {
         ModelConfig.requirePositive("--epochs", epochs);
@@ -41,6 +43,9 @@ public record TrainConfig(ModelConfig model, Path data, int epochs, int batchSiz
             throw new InputException("--checkpoint-every, --keep and --eval-every must be 0 or more");
         }
         ModelConfig.requirePositive("--eval-n", evalImages);
+        if (engine == null) {
+            throw new InputException("--engine must be auto, fast or graph");
+        }
         if (holdout < -1) {
             throw new InputException("--holdout must be 0 or more, got " + holdout);
         }
@@ -49,7 +54,7 @@ public record TrainConfig(ModelConfig model, Path data, int epochs, int batchSiz
     /** The same run with the options that may change on --resume. */
     public TrainConfig withResumable(int newEpochs, int newCheckpointEvery, int newKeepEpochs) {
         return new TrainConfig(model, data, newEpochs, batchSize, nCritic, clip, lrD, lrG, optimizer, seed, outDir,
-                newCheckpointEvery, newKeepEpochs, evalEvery, evalImages, holdout);
+                newCheckpointEvery, newKeepEpochs, evalEvery, evalImages, holdout, engine);
     }
 
     /** How many images the run holds out of training, for a data set of this size. */

@@ -1,6 +1,6 @@
 package wgan.data;
 
-import wgan.io.AtomicFiles;
+import wgan.files.AtomicFiles;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;

@@ -1,5 +1,6 @@
 package wgan.io;
 
+import wgan.files.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package wgan.io;
 
+import wgan.files.AtomicFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;

@@ -1,5 +1,6 @@
 package wgan.io;
 
+import wgan.files.AtomicFiles;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import javax.imageio.ImageIO;

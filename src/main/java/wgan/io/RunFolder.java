@@ -1,5 +1,6 @@
 package wgan.io;
 
+import wgan.files.AtomicFiles;
 import wgan.config.InputException;
 import wgan.data.SkippedFile;
 

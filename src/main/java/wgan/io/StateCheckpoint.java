@@ -1,5 +1,6 @@
 package wgan.io;
 
+import wgan.files.AtomicFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;

@@ -21,16 +21,21 @@ import org.nd4j.linalg.learning.config.NoOp;
 import org.nd4j.linalg.lossfunctions.impl.LossWasserstein;
 import wgan.config.ModelConfig;
 
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
 /**
  * The DCGAN generator and critic of the WGAN reference (models/dcgan.py, DCGAN_G and DCGAN_D),
  * as DL4J graph configurations. No layer has a bias.
  *
- * <p>Three graphs are built from the same layer list: the generator alone (to make fakes), the
- * critic alone with a Wasserstein loss layer (critic steps), and the two chained (generator
- * steps, so DL4J backpropagates the critic's input gradient into the generator). Because the
- * chained graph lists the generator's layers first, its flat parameter vector is
- * [generator | critic], exactly the two standalone vectors side by side; {@link GanNetworks}
- * uses that to make all three graphs share one parameter array.
+ * <p>These two configurations are the one definition of the networks: sampling, evaluation and
+ * the checkpoints use the graphs built from them, and both training engines (wgan.engine) derive
+ * what they compute from those graphs. The fast engine reads and checks every layer and refuses
+ * what it does not implement; DL4J's own backprop runs any layer, on the critic graph and on
+ * {@link #chain the two chained}. {@link GanNetworks} makes the three graphs share one
+ * parameter array.
  *
  * <p>DL4J's own updater is {@link NoOp}: the optimisers are ours (see wgan.train), so that they
  * match PyTorch's and so that no unused updater state is allocated.
@@ -69,14 +74,42 @@ public final class Dcgan {
         return b.setOutputs(CRITIC_LOSS).build();
     }
 
-    /** Generator followed by critic and loss: used for the generator step. */
-    public static ComputationGraphConfiguration chained(ModelConfig m, DataType dataType) {
-        GraphBuilder b = base(dataType).addInputs(NOISE_INPUT)
-                .setInputTypes(InputType.convolutional(1, 1, m.nz()));
-        String fake = addGeneratorLayers(b, m, NOISE_INPUT);
-        String score = addCriticLayers(b, m, fake);
-        b.addLayer(CRITIC_LOSS, wassersteinLoss(), score);
-        return b.setOutputs(CRITIC_LOSS).build();
+    /**
+     * The generator followed by the critic and its loss, derived from the two configurations as
+     * they are (each vertex copied, the critic's input wired to the generator's output), so that
+     * it is always the same network as the two standalone graphs: DL4J's own backprop for the
+     * generator step (wgan.engine.GraphEngine) runs on it. Its flat parameter vector lists the
+     * generator's layers first: [generator | critic].
+     */
+    public static ComputationGraphConfiguration chain(ComputationGraphConfiguration generator,
+                                                      ComputationGraphConfiguration critic) {
+        GraphBuilder b = base(generator.getDataType()).addInputs(generator.getNetworkInputs());
+        copyVertices(b, generator, null, null);
+        copyVertices(b, critic, critic.getNetworkInputs().get(0), generator.getNetworkOutputs().get(0));
+        return b.setOutputs(critic.getNetworkOutputs().toArray(new String[0])).build();
+    }
+
+    private static void copyVertices(GraphBuilder b, ComputationGraphConfiguration from, String input, String wiredTo) {
+        for (String name : inputsFirst(from)) {
+            String[] inputs = from.getVertexInputs().get(name).stream().map(in -> in.equals(input) ? wiredTo : in)
+                    .toArray(String[]::new);
+            b.addVertex(name, from.getVertices().get(name).clone(), inputs);
+        }
+    }
+
+    /** The vertices (not the network inputs), each after all of its inputs. */
+    private static List<String> inputsFirst(ComputationGraphConfiguration conf) {
+        Set<String> placed = new HashSet<>(conf.getNetworkInputs());
+        List<String> order = new ArrayList<>();
+        List<String> waiting = new ArrayList<>(conf.getVertices().keySet());
+        while (!waiting.isEmpty()) {
+            String next = waiting.stream().filter(v -> placed.containsAll(conf.getVertexInputs().get(v))).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("graph with a cycle: " + waiting));
+            waiting.remove(next);
+            placed.add(next);
+            order.add(next);
+        }
+        return order;
     }
 
     private static GraphBuilder base(DataType dataType) {

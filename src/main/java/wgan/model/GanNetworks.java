@@ -1,5 +1,6 @@
 package wgan.model;
 
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -8,10 +9,10 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 import wgan.config.ModelConfig;
 
 /**
- * The generator, the critic and the two chained, sharing ONE flat parameter vector laid out as
- * [generator | critic]. An update to the critic is therefore seen at once by the chained graph
- * used for generator steps, and an update to the generator by the graph that makes fakes: no
- * copies between steps.
+ * The generator, the critic and the two chained ({@link Dcgan#chain}), sharing ONE flat parameter
+ * vector laid out as [generator | critic]: an update through any of them is seen at once by the
+ * others, with no copies between steps. The engines (wgan.engine) compute on these graphs; the
+ * generator graph is what checkpoints save and sampling runs.
  */
 public final class GanNetworks {
     private final ModelConfig config;
@@ -22,32 +23,45 @@ public final class GanNetworks {
     private final ParamLayout generatorLayout;
     private final ParamLayout criticLayout;
 
-    private GanNetworks(ModelConfig config, DataType dataType, INDArray initialParams) {
+    private GanNetworks(ModelConfig config, ComputationGraphConfiguration generatorConf,
+                        ComputationGraphConfiguration criticConf, INDArray initialParams) {
         this.config = config;
-        chained = new ComputationGraph(Dcgan.chained(config, dataType));
+        chained = new ComputationGraph(Dcgan.chain(generatorConf, criticConf));
         chained.init(initialParams, false);
         INDArray all = chained.params();
-        generator = new ComputationGraph(Dcgan.generator(config, dataType));
-        critic = new ComputationGraph(Dcgan.critic(config, dataType));
-        long nGenerator = generator.getConfiguration().getVertices().values().stream()
-                .mapToLong(v -> v.numParams(true)).sum();
+        generator = new ComputationGraph(generatorConf);
+        critic = new ComputationGraph(criticConf);
+        long nGenerator = generatorConf.getVertices().values().stream().mapToLong(v -> v.numParams(true)).sum();
         generator.init(all.get(NDArrayIndex.interval(0, nGenerator)), false);
         critic.init(all.get(NDArrayIndex.interval(nGenerator, all.length())), false);
         chainedLayout = ParamLayout.of(chained);
         generatorLayout = ParamLayout.of(generator);
         criticLayout = ParamLayout.of(critic);
+        if (!chainedLayout.blocks().subList(0, generatorLayout.blocks().size()).equals(generatorLayout.blocks())) {
+            throw new IllegalStateException("the chained graph does not start with the generator's parameters");
+        }
     }
 
-    /** Fresh networks initialised as the reference does (weights_init in main.py). */
+    /** Fresh DCGAN networks ({@link Dcgan}) initialised as the reference does (weights_init in main.py). */
     public static GanNetworks initialised(ModelConfig config, DataType dataType, long seed) {
-        GanNetworks nets = new GanNetworks(config, dataType, null);
+        return initialised(config, Dcgan.generator(config, dataType), Dcgan.critic(config, dataType), seed);
+    }
+
+    /**
+     * Fresh networks of other configurations (tests use this to change a layer): the generator
+     * takes noise [nz, 1, 1] and the critic ends in a Wasserstein loss layer, as Dcgan's do.
+     */
+    public static GanNetworks initialised(ModelConfig config, ComputationGraphConfiguration generator,
+                                          ComputationGraphConfiguration critic, long seed) {
+        GanNetworks nets = new GanNetworks(config, generator, critic, null);
         nets.initialiseLikeReference(Rng.derive(seed, "init"));
         return nets;
     }
 
-    /** Networks over a given flat [generator | critic] vector (used as is, not copied). */
+    /** DCGAN networks over a given flat [generator | critic] vector (used as is, not copied). */
     public static GanNetworks fromParams(ModelConfig config, INDArray params) {
-        return new GanNetworks(config, params.dataType(), params);
+        return new GanNetworks(config, Dcgan.generator(config, params.dataType()), Dcgan.critic(config, params.dataType()),
+                params);
     }
 
     /**
@@ -61,7 +75,7 @@ public final class GanNetworks {
             switch (b.key()) {
                 case "W" -> view.assign(gaussian(rng, b.length(), 0.0, 0.02));
                 case "gamma" -> view.assign(gaussian(rng, b.length(), 1.0, 0.02));
-                case "beta", "mean" -> view.assign(0);
+                case "beta", "b", "mean" -> view.assign(0);
                 case "var" -> view.assign(1);
                 default -> throw new IllegalStateException("unexpected parameter " + b);
             }
@@ -78,7 +92,7 @@ public final class GanNetworks {
         return config;
     }
 
-    /** Generator then critic then Wasserstein loss; for generator steps. */
+    /** Generator then critic then Wasserstein loss: DL4J's backprop of a generator step runs on it. */
     public ComputationGraph chained() {
         return chained;
     }
@@ -87,7 +101,7 @@ public final class GanNetworks {
         return generator;
     }
 
-    /** Critic with its Wasserstein loss layer; for critic steps. */
+    /** Critic with its Wasserstein loss layer. */
     public ComputationGraph critic() {
         return critic;
     }

@@ -2,7 +2,7 @@ package wgan.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import wgan.config.InputException;
-import wgan.io.AtomicFiles;
+import wgan.files.AtomicFiles;
 import wgan.io.Json;
 
 import java.io.IOException;

@@ -2,6 +2,7 @@ package wgan.train;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.nd4j.linalg.factory.Nd4j;
+import wgan.config.EngineKind;
 import wgan.config.OptimizerKind;
 import wgan.config.TrainConfig;
 import wgan.config.Versions;
@@ -13,11 +14,12 @@ import java.util.Map;
 import java.util.Properties;
 
 /** options.json: every resolved option, and what the run ran on. */
-final class RunOptions {
+public final class RunOptions {
     private RunOptions() {
     }
 
-    static Map<String, Object> of(TrainConfig c, int images, int skipped) {
+    /** @param engineUsed the engine that computes the steps, e.g. "fast (...)" or "dl4j graph" */
+    static Map<String, Object> of(TrainConfig c, int images, int skipped, String engineUsed) {
         Map<String, Object> options = new LinkedHashMap<>();
         options.put("data", c.data().toAbsolutePath().normalize().toString());
         options.put("out", c.outDir().toAbsolutePath().normalize().toString());
@@ -34,6 +36,8 @@ final class RunOptions {
         options.put("eval_every", c.evalEvery());
         options.put("eval_n", c.evalImages());
         options.put("holdout", c.holdout());
+        options.put("engine", c.engine().name());
+        options.put("engine_used", engineUsed);
         options.put("model", GeneratorCheckpoint.modelToMap(c.model()));
         options.put("images_used", images);
         options.put("images_skipped", skipped);
@@ -50,10 +54,11 @@ final class RunOptions {
                 o.get("clip").asDouble(), o.get("lr_d").asDouble(), o.get("lr_g").asDouble(),
                 OptimizerKind.valueOf(o.get("optimizer").asText()), o.get("seed").asLong(),
                 Path.of(o.get("out").asText()), o.path("checkpoint_every").asInt(0), o.path("keep").asInt(0),
-                o.path("eval_every").asInt(1), o.path("eval_n").asInt(2048), o.path("holdout").asInt(-1));
+                o.path("eval_every").asInt(1), o.path("eval_n").asInt(2048), o.path("holdout").asInt(-1),
+                EngineKind.valueOf(o.path("engine").asText("auto")));
     }
 
-    static Map<String, Object> backend() {
+    public static Map<String, Object> backend() {
         Properties env = Nd4j.getExecutioner().getEnvironmentInformation();
         Map<String, Object> b = new LinkedHashMap<>();
         b.put("name", String.valueOf(env.getOrDefault("backend", Nd4j.getBackend().getClass().getSimpleName())));

@@ -19,11 +19,14 @@ import wgan.metrics.StatusLine;
 import wgan.model.GanNetworks;
 import wgan.model.Generation;
 import wgan.model.Rng;
+import wgan.optim.Optimizer;
 import wgan.report.ReportPage;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -70,7 +73,12 @@ public final class Trainer {
     private QualityProbe.Result lastQuality;
     private int rollbacksInARow;
     private long lastCheckpointNanos = System.nanoTime();
-    private long injectNaNAtIteration = -1;
+    private final List<StepListener> listeners = new ArrayList<>();
+
+    /** Told after every generator step, before the NaN check; may read or change the networks. */
+    public interface StepListener {
+        void afterGeneratorStep(long generatorIteration, GanNetworks nets);
+    }
 
     private Trainer(TrainConfig config, ImageSet data, RunFolder run, PrintStream console, StopRequest stop,
                     GanNetworks nets, Rng noise, Progress progress) {
@@ -82,7 +90,9 @@ public final class Trainer {
         this.nets = nets;
         this.noise = noise;
         this.progress = progress;
-        this.steps = new WganSteps(nets, config.clip(),
+        EngineChoice engine = EngineChoice.of(config.engine(), nets);
+        console.println(engine.line());
+        this.steps = new WganSteps(nets, engine.engine(), config.clip(),
                 Optimizer.create(config.optimizer(), config.lrD(), nets.critic().params()),
                 Optimizer.create(config.optimizer(), config.lrG(), nets.generator().params()));
         this.fixedNoise = Generation.noise(Rng.derive(config.seed(), "fixed-noise"), GRID_IMAGES, config.model().nz());
@@ -99,7 +109,7 @@ public final class Trainer {
         GanNetworks nets = GanNetworks.initialised(config.model(), DataType.FLOAT, config.seed());
         Trainer trainer = new Trainer(config, data, run, console, stop, nets, Rng.derive(config.seed(), "noise"),
                 new Progress());
-        run.writeOptions(RunOptions.of(config, data.count(), data.skipped().size()));
+        run.writeOptions(RunOptions.of(config, data.count(), data.skipped().size(), trainer.steps.engine().description()));
         run.writeSkipped(data.skipped());
         trainer.writeReals();
         trainer.saveCheckpoint(0); // a state to roll back to, and to resume from at once
@@ -123,7 +133,7 @@ public final class Trainer {
                 new Rng(rng.get("seed").asLong(), rng.get("counter").asLong()), progress);
         trainer.restoreOptimisers(state);
         run.truncateMetricsAfter(progress.generatorIterations);
-        run.writeOptions(RunOptions.of(config, data.count(), data.skipped().size()));
+        run.writeOptions(RunOptions.of(config, data.count(), data.skipped().size(), trainer.steps.engine().description()));
         return trainer;
     }
 
@@ -196,9 +206,8 @@ public final class Trainer {
             progress.generatorIterations++;
             progress.criticStepsInPhase = 0;
             status.generatorStep(lossG);
-            if (progress.generatorIterations == injectNaNAtIteration) {
-                nets.generator().params().putScalar(0, Double.NaN);
-                injectNaNAtIteration = -1; // once
+            for (StepListener listener : listeners) {
+                listener.afterGeneratorStep(progress.generatorIterations, nets);
             }
             if (!Double.isFinite(lossG) || !weightsFinite()) {
                 return rollBack(Double.isFinite(lossG) ? "a weight is NaN or infinite" : "loss_g is " + lossG);
@@ -318,7 +327,7 @@ public final class Trainer {
         meta.put("noise_rng", Map.of("seed", noise.seed(), "counter", noise.counter()));
         meta.put("critic_optimizer_steps", steps.criticOptimizer().steps());
         meta.put("generator_optimizer_steps", steps.generatorOptimizer().steps());
-        meta.put("options", RunOptions.of(config, data.count(), data.skipped().size()));
+        meta.put("options", RunOptions.of(config, data.count(), data.skipped().size(), steps.engine().description()));
         Map<String, INDArray> arrays = new LinkedHashMap<>();
         arrays.put("params", nets.allParams());
         steps.criticOptimizer().state().forEach((k, v) -> arrays.put("critic_optimizer." + k, v));
@@ -343,9 +352,8 @@ public final class Trainer {
         ImageGrid.writeGrid(reals, GRID_COLUMNS, run.realsGrid());
     }
 
-    /** Test hook: poisons a generator weight after this iteration, to exercise the rollback. */
-    void injectNaNAfterIteration(long generatorIteration) {
-        injectNaNAtIteration = generatorIteration;
+    public void addListener(StepListener listener) {
+        listeners.add(listener);
     }
 
     public long generatorIterations() {

@@ -7,7 +7,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import wgan.config.ModelConfig;
 import wgan.config.OptimizerKind;
+import wgan.engine.Engine;
 import wgan.model.GanNetworks;
+import wgan.optim.Optimizer;
 import wgan.model.ParamBlock;
 import wgan.model.ParamLayout;
 
@@ -61,10 +63,10 @@ final class GoldenFixture {
         return nets;
     }
 
-    /** Training steps with the fixture's settings, the optimisers optionally wrapped. */
-    WganSteps steps(GanNetworks nets, java.util.function.UnaryOperator<Optimizer> wrap) {
+    /** Training steps with the fixture's settings on an engine, the optimisers optionally wrapped. */
+    WganSteps steps(GanNetworks nets, Engine engine, java.util.function.UnaryOperator<Optimizer> wrap) {
         double lr = json.get("lr").asDouble();
-        return new WganSteps(nets, json.get("clip").asDouble(),
+        return new WganSteps(nets, engine, json.get("clip").asDouble(),
                 wrap.apply(Optimizer.create(optimizer, lr, nets.critic().params())),
                 wrap.apply(Optimizer.create(optimizer, lr, nets.generator().params())));
     }

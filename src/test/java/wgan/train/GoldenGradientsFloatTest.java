@@ -5,7 +5,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import wgan.engine.fast.FastEngine;
+import wgan.kernels.VectorApi;
 import wgan.model.GanNetworks;
+import wgan.optim.Optimizer;
 import wgan.model.ParamBlock;
 import wgan.model.ParamLayout;
 
@@ -15,8 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The float32 path that training really runs (DL4J layers through libnd4j's oneDNN ops) against
- * PyTorch's float64 gradients: the gradient each optimiser receives in a critic step and in a
+ * The fast engine in float32, as training runs it (libnd4j's oneDNN ops on the graphs' arrays,
+ * with the Vector API kernels and without), against PyTorch's float64 gradients: the gradient each optimiser receives in a critic step and in a
  * generator step, and the critic's outputs. Optimiser outputs are not compared in float32: RMSprop
  * divides by |g|, so float noise in a near-zero gradient moves a parameter by up to a whole step;
  * GoldenStepsTest checks the optimiser arithmetic in float64.
@@ -64,7 +67,7 @@ class GoldenGradientsFloatTest {
         String before = System.getProperty(VectorApi.OFF_PROPERTY);
         System.setProperty(VectorApi.OFF_PROPERTY, String.valueOf(vectorKernels));
         try {
-            return fixture.steps(nets, Recording::new);
+            return fixture.steps(nets, FastEngine.create(nets), Recording::new);
         } finally {
             if (before == null) {
                 System.clearProperty(VectorApi.OFF_PROPERTY);

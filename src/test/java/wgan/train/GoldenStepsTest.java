@@ -5,6 +5,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import wgan.engine.GraphEngine;
 import wgan.model.GanNetworks;
 import wgan.model.ParamBlock;
 import wgan.model.ParamLayout;
@@ -16,8 +17,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The training steps against PyTorch running the WGAN reference's steps on the same weights and
  * inputs (fixtures from scripts/golden/make_golden_fixtures.py). Run in float64 on both sides, so
  * a 1e-4 relative tolerance leaves room only for summation order, not for a wrong formula.
- * (float64 runs DL4J's built-in layer code; {@link GoldenGradientsFloatTest} covers the float32
- * native path that training uses.)
+ * (float64 runs on the graph engine, DL4J's own layer code and backprop;
+ * {@link GoldenGradientsFloatTest} covers the fast engine in float32, which training uses.)
  */
 class GoldenStepsTest {
     private static final double RELATIVE = 1e-4;
@@ -29,7 +30,7 @@ class GoldenStepsTest {
     void stepsMatchPyTorchReference(String optimizer) {
         GoldenFixture fixture = GoldenFixture.load(optimizer);
         GanNetworks nets = fixture.initialNetworks(DataType.DOUBLE);
-        WganSteps steps = fixture.steps(nets, o -> o);
+        WganSteps steps = fixture.steps(nets, new GraphEngine(nets), o -> o);
         JsonNode expected = fixture.json.get("steps");
 
         checkCritic(steps.criticStep(input(fixture, "real1"), input(fixture, "noise1")), expected.get(0));

@@ -5,12 +5,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import wgan.TestImages;
+import wgan.config.EngineKind;
 import wgan.config.ModelConfig;
 import wgan.config.OptimizerKind;
 import wgan.config.TrainConfig;
 import wgan.data.ImageLoader;
 import wgan.data.ImageSet;
 import wgan.io.RunFolder;
+import wgan.model.GanNetworks;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -24,16 +26,33 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A NaN in the weights rolls back to the last checkpoint and training goes on with fresh noise. */
 class RollbackTest {
+    /** Poisons a generator weight after one generator iteration, once. */
+    private static final class PoisonOnce implements Trainer.StepListener {
+        private long at;
+
+        PoisonOnce(long at) {
+            this.at = at;
+        }
+
+        @Override
+        public void afterGeneratorStep(long generatorIteration, GanNetworks nets) {
+            if (generatorIteration == at) {
+                nets.generator().params().putScalar(0, Double.NaN);
+                at = -1;
+            }
+        }
+    }
+
     @Test
     void nanWeightRollsBackAndTrainingContinues(@TempDir Path tmp) throws Exception {
         TestImages.writeTree(tmp.resolve("imgs"), 16, 2, 30, 30, 5);
         ImageSet images = ImageLoader.prepare(tmp.resolve("imgs"), 16, 3, tmp.resolve("cache"), note -> { }).images();
         TrainConfig config = new TrainConfig(new ModelConfig(16, 3, 16, 8, 8, 0), tmp.resolve("imgs"), 4, 8, 5, 0.01,
-                5e-5, 5e-5, OptimizerKind.rmsprop, 3, tmp.resolve("run"), 1, 0, 0, 2048, 0);
+                5e-5, 5e-5, OptimizerKind.rmsprop, 3, tmp.resolve("run"), 1, 0, 0, 2048, 0, EngineKind.auto);
         RunFolder run = RunFolder.createNew(config.outDir());
         ByteArrayOutputStream console = new ByteArrayOutputStream();
         Trainer trainer = Trainer.start(config, images, run, new PrintStream(console, true), new StopRequest());
-        trainer.injectNaNAfterIteration(2);
+        trainer.addListener(new PoisonOnce(2));
 
         Trainer.Result result = trainer.train();
 

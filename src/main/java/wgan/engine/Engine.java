@@ -1,0 +1,48 @@
+package wgan.engine;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * What a WGAN step needs computed on the networks of a {@link wgan.model.GanNetworks}: forward
+ * and backward passes, gradients in flat arrays laid out like each graph's params(). The step
+ * itself (clipping, summing the two critic passes, the optimiser updates) is the caller's, so
+ * every engine runs the same algorithm.
+ *
+ * <p>Two engines implement it: {@link GraphEngine} (DL4J's own backprop on the graphs, any graph
+ * DL4J can run) and wgan.engine.fast.FastEngine (libnd4j's ops driven directly, for the graphs
+ * it can read). Both update BatchNorm running statistics at every training-mode forward, as
+ * PyTorch does, and never write the running statistics' entries of the gradients (they stay 0,
+ * so the optimisers leave those parameters alone).
+ */
+public interface Engine {
+
+    /** One line for the console and options.json, e.g. "fast (libnd4j ops, Vector API kernels on)". */
+    String description();
+
+    /**
+     * Forward and backward of sign * mean D(images) through the critic in training mode: every
+     * learned critic parameter's gradient is written (overwritten) into {@link #criticGradient()}.
+     * Returns sign * mean D(images).
+     */
+    double criticPass(INDArray images, int sign);
+
+    /**
+     * The generator's output for noise [n, nz, 1, 1] in training mode (batch statistics; running
+     * statistics updated), not backpropagated. The array belongs to the engine: valid until its
+     * next call, never closed by the caller.
+     */
+    INDArray fakes(INDArray noise);
+
+    /**
+     * The generator step's gradient: forward of mean D(G(noise)) with both networks in training
+     * mode, backward into {@link #generatorGradient()} (the critic's weights get no update).
+     * Returns mean D(G(noise)).
+     */
+    double generatorPass(INDArray noise);
+
+    /** Flat gradient of the critic, laid out like the critic graph's params(). */
+    INDArray criticGradient();
+
+    /** Flat gradient of the generator, laid out like the generator graph's params(). */
+    INDArray generatorGradient();
+}

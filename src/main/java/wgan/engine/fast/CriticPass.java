@@ -1,0 +1,358 @@
+package wgan.engine.fast;
+
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.factory.Nd4j;
+import wgan.engine.GradientViews;
+import wgan.engine.Moments;
+import wgan.model.LeakyRelu;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Forward and backward of sign * mean D(x) through the critic in training mode, on libnd4j's
+ * native ops directly instead of through DL4J's graph. Same mathematics as the critic graph
+ * (conv without bias, BatchNorm with batch statistics, LeakyReLU 0.2, Wasserstein loss), same
+ * parameter and gradient arrays, but:
+ * <ul>
+ * <li>no separate activation layers: LeakyReLU ({@link LeakyRelu}'s fast form) runs in place on
+ * BatchNorm's output and its backward reads that output (same sign as its input);</li>
+ * <li>every activation and gradient buffer is allocated once per batch size and reused: no
+ * workspace bookkeeping, no copies between layers;</li>
+ * <li>weight gradients are written straight into the graph's gradient view;</li>
+ * <li>only the work the reference does: the first layer's weight gradient without its unused image
+ * gradient in critic steps ({@link WeightGradientOnly}), the image gradient without any weight
+ * gradient in generator steps ({@link #runForImageGradient});</li>
+ * <li>on the CPU with Java's Vector API, BatchNorm and LeakyReLU as fused kernels
+ * ({@link FusedBatchNorm}, {@link FusedActivation}); otherwise libnd4j's ops.</li>
+ * </ul>
+ * In float32 the gradients match the graph's to float rounding (GoldenGradientsFloatTest checks
+ * them against PyTorch). BatchNorm running statistics are updated as DL4J's layer does (its decay, biased
+ * batch variance). The structure is read from the graph and checked ({@link Stages}).
+ */
+final class CriticPass {
+    private record Conv(String name, INDArray weights, INDArray weightGradient, int kernel, int stride, int pad) {
+    }
+
+    private record Norm(INDArray gamma, INDArray beta, INDArray runningMean, INDArray runningVar,
+                        INDArray gammaGradient, INDArray betaGradient, double eps, double decay,
+                        BatchNormBackward backward, FusedBatchNorm fused) {
+    }
+
+    /** One stage: a convolution, optionally BatchNorm, then LeakyReLU (none on the last stage). */
+    private record Stage(Conv conv, Norm norm, boolean leaky) {
+    }
+
+    private final List<Stage> stages = new ArrayList<>();
+    private final DataType dataType;
+    private SectionTimer timer = SectionTimer.NONE;
+    /** LeakyReLU without BatchNorm (the first layer) through the fused kernels; null where they do not run. */
+    private final FusedActivation fusedLeaky;
+    /** Per stage, for the current batch size: conv output, activation, gradient wrt the stage's output. */
+    private long batch = -1;
+    private INDArray[] out;
+    private INDArray[] act;
+    private INDArray[] grad;
+    /** Per BatchNorm stage: gradient wrt the conv output, batch statistics, scratch for unwanted gamma and beta gradients. */
+    private INDArray[] outGrad;
+    private INDArray[] mean;
+    private INDArray[] var;
+    private INDArray[] gammaScratch;
+    private INDArray[] betaScratch;
+    /** The gradient with respect to the images: the generator step reads it; critic steps skip it. */
+    private INDArray inputGradient;
+    private WeightGradientOnly firstWeightGradient;
+
+    /**
+     * The critic's chain, checked for what this pass runs: convolutions (not transposed), each but
+     * the last followed by (optional BatchNorm and) LeakyReLU, the last one without either giving
+     * one value per image, then the Wasserstein loss.
+     */
+    CriticPass(ComputationGraph critic, INDArray flatGradient, int imageSize) {
+        this.dataType = critic.params().dataType();
+        this.fusedLeaky = FusedActivation.ifAvailable(dataType, LeakyRelu.SLOPE);
+        Stages.Chain chain = Stages.read(critic);
+        if (!chain.wassersteinLoss()) {
+            throw Stages.unsupported("the critic must end in a CnnLossLayer with LossWasserstein");
+        }
+        List<Stages.Stage> read = chain.stages();
+        long size = imageSize;
+        for (int i = 0; i < read.size(); i++) {
+            Stages.Stage s = read.get(i);
+            boolean last = i == read.size() - 1;
+            String what = "critic layer " + s.conv().name() + ": ";
+            if (s.conv().transposed()) {
+                throw Stages.unsupported(what + "a transposed convolution is not in the fast engine's critic");
+            }
+            if (!last && s.activation() != Stages.Activation.LEAKY_RELU) {
+                throw Stages.unsupported(what + s.activation() + " is not in the fast engine's critic"
+                        + " (it runs LeakyReLU " + LeakyRelu.SLOPE + " between convolutions)");
+            }
+            if (last && (s.norm() != null || s.activation() != Stages.Activation.IDENTITY)) {
+                throw Stages.unsupported(what + "the fast engine's critic scores with a plain convolution");
+            }
+            size = s.conv().outputSize(size);
+            stages.add(new Stage(conv(critic, flatGradient, s.conv()), norm(critic, flatGradient, s.norm()), !last));
+        }
+        if (size != 1 || read.get(read.size() - 1).conv().nOut() != 1) {
+            throw Stages.unsupported("critic: its last convolution gives " + read.get(read.size() - 1).conv().nOut()
+                    + "x" + size + "x" + size + " values per image; the fast engine's critic scores 1x1x1");
+        }
+    }
+
+    private static Conv conv(ComputationGraph critic, INDArray flatGradient, Stages.Conv c) {
+        INDArray w = c.layer().getParam("W");
+        return new Conv(c.name(), w, GradientViews.of(critic, flatGradient, w), c.kernel(), c.stride(), c.pad());
+    }
+
+    private Norm norm(ComputationGraph critic, INDArray flatGradient, Stages.Norm n) {
+        if (n == null) {
+            return null;
+        }
+        Layer layer = n.layer();
+        INDArray gamma = layer.getParam("gamma");
+        INDArray beta = layer.getParam("beta");
+        FusedBatchNorm fused = FusedBatchNorm.ifAvailable(dataType, gamma.length(), n.eps(), LeakyRelu.SLOPE);
+        return new Norm(flat(gamma), flat(beta), flat(layer.getParam("mean")), flat(layer.getParam("var")),
+                flat(GradientViews.of(critic, flatGradient, gamma)), flat(GradientViews.of(critic, flatGradient, beta)),
+                n.eps(), n.decay(),
+                fused == null ? new BatchNormBackward(dataType, gamma.length(), n.eps()) : null, fused);
+    }
+
+    private static INDArray flat(INDArray a) {
+        return a.reshape(a.length());
+    }
+
+    /**
+     * Forward and backward of sign * mean D(images); weight, gamma and beta gradients land in the
+     * graph's gradient view (overwritten), running statistics are updated. Returns sign * mean D.
+     */
+    double run(INDArray images, int sign) {
+        double signedMean = forward(images, sign);
+        backward(images, sign, true);
+        return signedMean;
+    }
+
+    /**
+     * Forward and backward of sign * mean D(images) for the generator step: only the gradient with
+     * respect to the images is computed ({@link #imageGradient}), no critic weight gradient, as
+     * PyTorch's autograd does with the critic's parameters frozen. Running statistics are updated,
+     * as the reference's training-mode forward does. Returns sign * mean D.
+     */
+    double runForImageGradient(INDArray images, int sign) {
+        double signedMean = forward(images, sign);
+        backward(images, sign, false);
+        return signedMean;
+    }
+
+    /** Times every layer's parts from now on (wgan bench --profile). */
+    void timeWith(SectionTimer sectionTimer) {
+        this.timer = sectionTimer;
+    }
+
+    /** The gradient with respect to the images of the last {@link #runForImageGradient}; reused by the next pass. */
+    INDArray imageGradient() {
+        return inputGradient;
+    }
+
+    private double forward(INDArray images, int sign) {
+        allocate(images);
+        int last = stages.size() - 1;
+        INDArray x = images;
+        timer.start();
+        for (int i = 0; i <= last; i++) {
+            Stage s = stages.get(i);
+            conv2d(x, s.conv, out[i]);
+            timer.lap(s.conv.name, SectionTimer.Part.CONV_FORWARD);
+            if (s.norm != null) {
+                normThenActivation(i, s.norm);
+            } else if (s.leaky) {
+                leakyForward(i);
+            }
+            x = s.leaky ? act[i] : out[i];
+            timer.lap(s.conv.name, SectionTimer.Part.NORM_ACTIVATION_FORWARD);
+        }
+        return sign * out[last].meanNumber().doubleValue();
+    }
+
+    private void backward(INDArray images, int sign, boolean weightGradients) {
+        int last = stages.size() - 1;
+        grad[last].assign((double) sign / batch);
+        timer.start();
+        for (int i = last; i >= 0; i--) {
+            Stage s = stages.get(i);
+            INDArray g = grad[i];
+            if (s.norm != null) {
+                normThenActivationBackward(i, s.norm, weightGradients);
+                g = outGrad[i];
+            } else if (s.leaky) {
+                leakyBackward(i);
+            }
+            timer.lap(s.conv.name, SectionTimer.Part.NORM_ACTIVATION_BACKWARD);
+            INDArray inputGradientOut = i == 0 ? inputGradient : grad[i - 1];
+            if (weightGradients && i == 0) {
+                firstWeightGradient.run(images, g, s.conv.weightGradient);
+            } else if (weightGradients) {
+                conv2dBackward(i == 0 ? images : act[i - 1], s.conv, g, inputGradientOut);
+            } else {
+                conv2dInputGradient(s.conv, g, inputGradientOut);
+            }
+            timer.lap(s.conv.name, SectionTimer.Part.CONV_BACKWARD);
+        }
+    }
+
+    /** (Re)allocates the per-stage buffers when the batch size changes: steady state allocates nothing. */
+    private void allocate(INDArray images) {
+        if (images.size(0) == batch) {
+            return;
+        }
+        if (batch >= 0) {
+            closeBuffers();
+        }
+        batch = images.size(0);
+        int n = stages.size();
+        out = new INDArray[n];
+        act = new INDArray[n];
+        grad = new INDArray[n];
+        outGrad = new INDArray[n];
+        mean = new INDArray[n];
+        var = new INDArray[n];
+        gammaScratch = new INDArray[n];
+        betaScratch = new INDArray[n];
+        long size = images.size(2);
+        for (int i = 0; i < n; i++) {
+            Stage s = stages.get(i);
+            size = (size + 2L * s.conv.pad - s.conv.kernel) / s.conv.stride + 1;
+            long channels = s.conv.weights.size(0);
+            long[] shape = {batch, channels, size, size};
+            out[i] = buffer(shape);
+            grad[i] = buffer(shape);
+            if (s.leaky) {
+                act[i] = buffer(shape);
+            }
+            if (s.norm != null) {
+                outGrad[i] = buffer(shape);
+                mean[i] = buffer(channels);
+                var[i] = buffer(channels);
+                gammaScratch[i] = buffer(channels);
+                betaScratch[i] = buffer(channels);
+            }
+        }
+        inputGradient = buffer(images.shape());
+        Conv first = stages.get(0).conv;
+        firstWeightGradient = new WeightGradientOnly(dataType, images.shape(), first.weights.shape(), out[0].shape(),
+                first.stride, first.pad);
+    }
+
+    private INDArray buffer(long... shape) {
+        return Nd4j.createUninitialized(dataType, shape).detach();
+    }
+
+    private void closeBuffers() {
+        for (INDArray[] arrays : List.of(out, act, grad, outGrad, mean, var, gammaScratch, betaScratch)) {
+            for (INDArray a : arrays) {
+                if (a != null) {
+                    a.close();
+                }
+            }
+        }
+        inputGradient.close();
+        firstWeightGradient.close();
+    }
+
+    private static void conv2d(INDArray input, Conv c, INDArray out) {
+        Nd4j.exec(DynamicCustomOp.builder("conv2d")
+                .addInputs(input, c.weights)
+                .addOutputs(out)
+                .addIntegerArguments(convArgs(c))
+                .build());
+    }
+
+    private static void conv2dBackward(INDArray input, Conv c, INDArray outGradient, INDArray inputGradient) {
+        Nd4j.exec(DynamicCustomOp.builder("conv2d_bp")
+                .addInputs(input, c.weights, outGradient)
+                .addOutputs(inputGradient, c.weightGradient)
+                .addIntegerArguments(convArgs(c))
+                .build());
+    }
+
+    /**
+     * The input gradient alone: the transposed convolution of the output gradient with the same
+     * weights, i.e. the "data" half of conv2d_bp without its weight-gradient half.
+     */
+    private static void conv2dInputGradient(Conv c, INDArray outGradient, INDArray inputGradient) {
+        Nd4j.exec(DynamicCustomOp.builder("deconv2d")
+                .addInputs(outGradient, c.weights.permute(2, 3, 1, 0))
+                .addOutputs(inputGradient)
+                .addIntegerArguments(c.kernel, c.kernel, c.stride, c.stride, c.pad, c.pad, 1, 1, 0, 0)
+                .build());
+    }
+
+    /** kH, kW, sH, sW, pH, pW, dilation 1, 1, not "same" mode, NCHW, weights [oC, iC, kH, kW]. */
+    private static int[] convArgs(Conv c) {
+        return new int[]{c.kernel, c.kernel, c.stride, c.stride, c.pad, c.pad, 1, 1, 0, 0, 1};
+    }
+
+    /**
+     * BatchNorm with batch statistics (biased variance, as DL4J's layer), the running-average update
+     * DL4J's layer applies through its gradient, then LeakyReLU, into act[i]: fused when the
+     * Vector API kernels are available, else as libnd4j's moments, batchnorm and two LeakyReLU ops.
+     */
+    private void normThenActivation(int i, Norm n) {
+        if (n.fused != null) {
+            n.fused.forward(out[i], n.gamma, n.beta, mean[i], var[i], act[i]);
+        } else {
+            Moments.of(out[i], mean[i], var[i]);
+            Moments.applyBatchNorm(out[i], mean[i], var[i], n.gamma, n.beta, n.eps, act[i]);
+            LeakyRelu.forward(act[i], act[i], grad[i]); // grad[i] is free until the backward pass
+        }
+        movingAverage(n.runningMean, mean[i], n.decay);
+        movingAverage(n.runningVar, var[i], n.decay);
+    }
+
+    /** act[i] := LeakyReLU(out[i]), for a stage without BatchNorm. */
+    private void leakyForward(int i) {
+        if (fusedLeaky != null) {
+            fusedLeaky.forward(out[i], act[i]);
+        } else {
+            LeakyRelu.forward(out[i], act[i], act[i]);
+        }
+    }
+
+    /** grad[i] := grad[i] * LeakyReLU'(act[i]); act[i], last read by stage i + 1's backward, may hold the derivative. */
+    private void leakyBackward(int i) {
+        if (fusedLeaky != null) {
+            fusedLeaky.backward(grad[i], act[i]);
+            return;
+        }
+        LeakyRelu.derivativeInPlace(act[i]);
+        grad[i].muli(act[i]);
+    }
+
+    /** running -= (1 - decay) * (running - batch): DL4J's "gradient" for the running statistics. */
+    private static void movingAverage(INDArray running, INDArray batchStatistic, double decay) {
+        try (INDArray delta = running.sub(batchStatistic)) {
+            running.subi(delta.muli(1 - decay));
+        }
+    }
+
+    /**
+     * From grad[i] (consumed) to outGrad[i], through LeakyReLU and BatchNorm; gamma and beta
+     * gradients into the gradient view, or scratch when not wanted.
+     */
+    private void normThenActivationBackward(int i, Norm n, boolean weightGradients) {
+        INDArray gammaGradient = weightGradients ? n.gammaGradient : gammaScratch[i];
+        INDArray betaGradient = weightGradients ? n.betaGradient : betaScratch[i];
+        if (n.fused != null) {
+            n.fused.backward(grad[i], act[i], out[i], gammaGradient, betaGradient, outGrad[i]);
+        } else {
+            leakyBackward(i);
+            // act[i] now holds the derivative, already applied: free as work space.
+            n.backward.run(out[i], mean[i], var[i], n.gamma, grad[i], outGrad[i], gammaGradient, betaGradient, act[i]);
+        }
+    }
+}

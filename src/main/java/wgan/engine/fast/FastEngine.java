@@ -1,0 +1,83 @@
+package wgan.engine.fast;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import wgan.engine.Engine;
+import wgan.engine.GradientViews;
+import wgan.engine.UnsupportedGraphException;
+import wgan.kernels.VectorApi;
+import wgan.model.GanNetworks;
+
+/**
+ * The fast engine: the critic and generator passes on libnd4j's ops, driven directly on the
+ * graphs' own parameter and gradient arrays (see package-info). Built from the graphs it is
+ * given; {@link #create} refuses, with one line naming the layer, any graph it does not run
+ * exactly as DL4J would.
+ */
+public final class FastEngine implements Engine {
+    private final CriticPass critic;
+    private final GeneratorPass generator;
+    private final INDArray criticGradient;
+    private final INDArray generatorGradient;
+    private final boolean vectorKernels;
+
+    private FastEngine(GanNetworks nets) {
+        DataType dataType = nets.critic().params().dataType();
+        if (dataType != DataType.FLOAT || nets.generator().params().dataType() != DataType.FLOAT) {
+            throw new UnsupportedGraphException("the fast engine runs float32 only, not " + dataType);
+        }
+        criticGradient = GradientViews.whole(nets.critic());
+        generatorGradient = GradientViews.whole(nets.generator());
+        // The passes never write the running statistics' entries: zero, the optimisers leave them alone.
+        criticGradient.assign(0);
+        generatorGradient.assign(0);
+        int imageSize = nets.config().imageSize();
+        critic = new CriticPass(nets.critic(), criticGradient, imageSize);
+        generator = new GeneratorPass(nets.generator(), generatorGradient, imageSize, nets.config().channels());
+        vectorKernels = VectorApi.usable();
+    }
+
+    /** @throws UnsupportedGraphException naming the first layer or setting this engine does not run */
+    public static FastEngine create(GanNetworks nets) {
+        return new FastEngine(nets);
+    }
+
+    @Override
+    public String description() {
+        return "fast (libnd4j ops on the graphs' arrays, Vector API kernels " + (vectorKernels ? "on" : "off") + ")";
+    }
+
+    @Override
+    public double criticPass(INDArray images, int sign) {
+        return critic.run(images, sign);
+    }
+
+    @Override
+    public INDArray fakes(INDArray noise) {
+        return generator.forward(noise);
+    }
+
+    /** Only the image gradient through the critic (no critic weight gradient), as PyTorch's autograd with D frozen. */
+    @Override
+    public double generatorPass(INDArray noise) {
+        double lossG = critic.runForImageGradient(generator.forward(noise), +1);
+        generator.backward(critic.imageGradient());
+        return lossG;
+    }
+
+    @Override
+    public INDArray criticGradient() {
+        return criticGradient;
+    }
+
+    @Override
+    public INDArray generatorGradient() {
+        return generatorGradient;
+    }
+
+    /** Times every layer's parts from now on, keyed by layer name (wgan bench --profile). */
+    public void timeWith(SectionTimer timer) {
+        critic.timeWith(timer);
+        generator.timeWith(timer);
+    }
+}
