@@ -84,13 +84,14 @@ final class CriticPass {
         for (int i = 0; i < read.size(); i++) {
             Stages.Stage s = read.get(i);
             boolean last = i == read.size() - 1;
-            String what = "critic layer " + s.conv().name() + ": ";
+            String what = "critic layer " + s.activationLayer() + ": ";
             if (s.conv().transposed()) {
-                throw Stages.unsupported(what + "a transposed convolution is not in the fast engine's critic");
+                throw Stages.unsupported("critic layer " + s.conv().name() + ": a transposed convolution is not in the"
+                        + " fast engine's critic");
             }
             if (!last && s.activation() != Stages.Activation.LEAKY_RELU) {
                 throw Stages.unsupported(what + s.activation() + " is not in the fast engine's critic"
-                        + " (it runs LeakyReLU " + LeakyRelu.SLOPE + " between convolutions)");
+                        + ", which runs LeakyReLU " + LeakyRelu.SLOPE + " between convolutions");
             }
             if (last && (s.norm() != null || s.activation() != Stages.Activation.IDENTITY)) {
                 throw Stages.unsupported(what + "the fast engine's critic scores with a plain convolution");

@@ -88,10 +88,10 @@ final class GeneratorPass {
         for (int i = 0; i < read.size(); i++) {
             Stages.Stage s = read.get(i);
             boolean last = i == read.size() - 1;
-            String what = "generator layer " + s.conv().name() + ": ";
+            String what = "generator layer " + s.activationLayer() + ": ";
             if (!last && (s.norm() == null || s.activation() != Stages.Activation.RELU)) {
                 throw Stages.unsupported(what + (s.norm() == null ? "no BatchNorm" : s.activation().toString())
-                        + " is not in the fast engine's generator (it runs BatchNorm then ReLU between convolutions)");
+                        + " is not in the fast engine's generator, which runs BatchNorm then ReLU between convolutions");
             }
             if (last && (s.norm() != null || s.activation() != Stages.Activation.TANH)) {
                 throw Stages.unsupported(what + "the fast engine's generator ends in a convolution with tanh");

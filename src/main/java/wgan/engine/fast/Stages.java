@@ -35,7 +35,20 @@ import java.util.List;
  */
 final class Stages {
     /** The activations the passes implement; LeakyReLU only with slope {@link LeakyRelu#SLOPE}, as their kernels. */
-    enum Activation { IDENTITY, RELU, LEAKY_RELU, TANH }
+    enum Activation {
+        IDENTITY("no activation"), RELU("ReLU"), LEAKY_RELU("LeakyReLU " + LeakyRelu.SLOPE), TANH("tanh");
+
+        private final String label;
+
+        Activation(String label) {
+            this.label = label;
+        }
+
+        @Override
+        public String toString() {
+            return label;
+        }
+    }
 
     /**
      * @param transposed Deconvolution2D (DL4J keeps its weights [in, out, kH, kW]) rather than ConvolutionLayer
@@ -50,8 +63,11 @@ final class Stages {
     record Norm(String name, Layer layer, double eps, double decay) {
     }
 
-    /** @param norm null when no BatchNorm follows the convolution */
-    record Stage(Conv conv, Norm norm, Activation activation) {
+    /**
+     * @param norm            null when no BatchNorm follows the convolution
+     * @param activationLayer the layer the activation is set on: the convolution or an ActivationLayer
+     */
+    record Stage(Conv conv, Norm norm, Activation activation, String activationLayer) {
     }
 
     /** The stages, and whether the chain ends in a Wasserstein loss layer. */
@@ -65,12 +81,13 @@ final class Stages {
         ComputationGraphConfiguration conf = graph.getConfiguration();
         if (conf.getNetworkInputs().size() != 1 || conf.getNetworkOutputs().size() != 1) {
             throw unsupported("graph with " + conf.getNetworkInputs().size() + " inputs and "
-                    + conf.getNetworkOutputs().size() + " outputs (the fast engine runs one chain)");
+                    + conf.getNetworkOutputs().size() + " outputs; the fast engine runs one chain");
         }
         List<Stage> stages = new ArrayList<>();
         Conv conv = null;
         Norm norm = null;
         Activation activation = null;
+        String activationLayer = null;
         boolean loss = false;
         String previous = conf.getNetworkInputs().get(0);
         for (int index : graph.topologicalSortOrder()) {
@@ -87,11 +104,12 @@ final class Stages {
             checkNothingExtra(name, c);
             if (c.getClass() == ConvolutionLayer.class || c.getClass() == Deconvolution2D.class) {
                 if (conv != null) {
-                    stages.add(new Stage(conv, norm, activation));
+                    stages.add(new Stage(conv, norm, activation, activationLayer));
                 }
                 conv = conv(name, graph.getLayer(name), (ConvolutionLayer) c);
                 norm = null;
                 activation = activation(name, ((ConvolutionLayer) c).getActivationFn());
+                activationLayer = name;
             } else if (c.getClass() == BatchNormalization.class) {
                 if (conv == null || norm != null || activation != Activation.IDENTITY) {
                     throw unsupported("layer " + name + ": the fast engine runs BatchNorm only right after a"
@@ -103,6 +121,7 @@ final class Stages {
                     throw unsupported("layer " + name + ": the fast engine runs one activation per convolution");
                 }
                 activation = activation(name, ((ActivationLayer) c).getActivationFn());
+                activationLayer = name;
             } else if (c.getClass() == CnnLossLayer.class) {
                 checkLoss(name, (CnnLossLayer) c);
                 loss = true;
@@ -113,7 +132,7 @@ final class Stages {
         if (conv == null) {
             throw unsupported("graph without a convolution");
         }
-        stages.add(new Stage(conv, norm, activation));
+        stages.add(new Stage(conv, norm, activation, activationLayer));
         return new Chain(List.copyOf(stages), loss);
     }
 
@@ -125,7 +144,7 @@ final class Stages {
         }
         if (!List.of(previous).equals(conf.getVertexInputs().get(name))) {
             throw unsupported("vertex " + name + ": inputs " + conf.getVertexInputs().get(name)
-                    + " (the fast engine runs a single chain of layers)");
+                    + "; the fast engine runs a single chain of layers");
         }
         if (layerVertex.getPreProcessor() != null) {
             throw unsupported("layer " + name + ": input preprocessor "
@@ -150,20 +169,20 @@ final class Stages {
         String what = "layer " + name + ": ";
         if (k[0] != k[1] || s[0] != s[1] || p[0] != p[1]) {
             throw unsupported(what + "kernel " + Arrays.toString(k) + ", stride " + Arrays.toString(s) + ", padding "
-                    + Arrays.toString(p) + " (the fast engine runs square ones)");
+                    + Arrays.toString(p) + ": the fast engine runs square ones");
         }
         if (c.getDilation()[0] != 1 || c.getDilation()[1] != 1) {
             throw unsupported(what + "dilation " + Arrays.toString(c.getDilation()) + " is not in the fast engine");
         }
         if (c.getConvolutionMode() != ConvolutionMode.Truncate && c.getConvolutionMode() != ConvolutionMode.Strict) {
             throw unsupported(what + "ConvolutionMode." + c.getConvolutionMode() + " is not in the fast engine"
-                    + " (it runs Truncate and Strict)");
+                    + ", which runs Truncate and Strict");
         }
         if (c.hasBias()) {
             throw unsupported(what + "a convolution bias is not in the fast engine");
         }
         if (c.getCnn2dDataFormat() != CNN2DFormat.NCHW) {
-            throw unsupported(what + c.getCnn2dDataFormat() + " is not in the fast engine (it runs NCHW)");
+            throw unsupported(what + c.getCnn2dDataFormat() + " is not in the fast engine, which runs NCHW");
         }
         return new Conv(name, layer, c instanceof Deconvolution2D, k[0], s[0], p[0], c.getNIn(), c.getNOut());
     }
@@ -174,7 +193,7 @@ final class Stages {
             throw unsupported(what + "BatchNorm with lockGammaBeta, useLogStd or minibatch=false is not in the fast engine");
         }
         if (bn.getCnn2DFormat() != CNN2DFormat.NCHW) {
-            throw unsupported(what + bn.getCnn2DFormat() + " is not in the fast engine (it runs NCHW)");
+            throw unsupported(what + bn.getCnn2DFormat() + " is not in the fast engine, which runs NCHW");
         }
         // No check of bn.getActivationFn(): it holds the builder's global default (sigmoid), but
         // DL4J's BatchNormalization layer never applies it (activate() returns the normalised
@@ -205,7 +224,7 @@ final class Stages {
             return Activation.LEAKY_RELU;
         }
         throw unsupported("layer " + layer + ": activation " + a + " is not in the fast engine"
-                + " (it runs identity, ReLU, LeakyReLU " + LeakyRelu.SLOPE + " and tanh)");
+                + ", which runs identity, ReLU, LeakyReLU " + LeakyRelu.SLOPE + " and tanh");
     }
 
     static UnsupportedGraphException unsupported(String message) {
