@@ -1,6 +1,7 @@
 package wgan.data;
 
 import wgan.config.InputException;
+import wgan.files.FileErrors;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -132,8 +133,7 @@ public final class ImageLoader {
         try {
             cache.write(root, used, contents.pixels(), contents.count(), contents.undecodable());
         } catch (IOException e) {
-            notes.accept("cannot write image cache " + cache.file() + " (" + e.getClass().getSimpleName() + ": "
-                    + e.getMessage()
+            notes.accept("cannot write image cache " + cache.file() + " (" + FileErrors.describe(e)
                     + "); going on without it, choose a writable --cache-dir to keep it");
         }
     }
