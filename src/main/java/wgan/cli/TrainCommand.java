@@ -211,10 +211,11 @@ final class TrainCommand implements Callable<Integer> {
         } catch (InputException problem) {
             // state.zip is a hard link to the newest epoch's state, which is then damaged too
             Path fallback = newestReadableEpochState(run, file);
-            throw new InputException("cannot read " + file + " (" + problem.getMessage() + "); " + (fallback == null
-                ? "no per-epoch checkpoint (epoch-NNNN-state.zip) beside it is readable either: start a new run"
-                : "the newest readable checkpoint is " + fallback.getFileName() + ": to resume from there, copy it"
-                        + " over the damaged one (cp " + fallback + " " + file + ") and run --resume again"), problem);
+            String advice = fallback == null
+                    ? "no per-epoch checkpoint (epoch-NNNN-state.zip) beside it is readable either: start a new run"
+                    : "the newest readable checkpoint is " + fallback.getFileName() + ": to resume from there, copy it"
+                            + " over the damaged one (cp " + fallback + " " + file + ") and run --resume again";
+            throw new InputException("cannot read " + file + " (" + problem.getMessage() + "); " + advice, problem);
         }
     }
 

@@ -87,7 +87,8 @@ public final class ImageLoader {
             ImageCache.Contents stored = cache.matching(readAhead.join());
             return stored != null && !anyNowReadable(stored.undecodable()) ? stored : null;
         } catch (CompletionException e) {
-            notes.accept("image cache " + cache.file() + " is unusable (" + e.getCause().getMessage() + "); rebuilding it");
+            notes.accept("image cache " + cache.file() + " is unusable (" + (e.getCause() instanceof IOException io
+                    ? FileErrors.reason(io) : e.getCause().getMessage()) + "); rebuilding it");
             return null;
         }
     }

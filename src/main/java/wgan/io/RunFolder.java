@@ -193,7 +193,7 @@ public final class RunFolder {
                     .getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
             HELD_LOCKS.add(lock); // keep the channel open (and the lock held) for the process's life
         } catch (IOException e) {
-            throw new InputException("cannot lock run folder " + root + ": " + e.getMessage(), e);
+            throw new InputException("cannot lock run folder " + root + ": " + FileErrors.describe(e), e);
         }
     }
 
