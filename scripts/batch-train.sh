@@ -26,7 +26,15 @@ if [ "${1:-}" = "--foreground" ]; then
   shift
 fi
 [ $# -ge 1 ] && [ -n "$1" ] || usage
-mkdir -p "$1"
+# wgan writes only into folders it created: make RUN_DIR and mark it as wgan's (.wgan-run, as
+# wgan train does), or take one that is wgan's already (marked, or a run with a checkpoint).
+if [ ! -e "$1" ] || { [ -d "$1" ] && [ -z "$(ls -A "$1")" ]; }; then
+  mkdir -p "$1"
+  echo "a wgan train run folder" >"$1/.wgan-run"
+elif [ ! -f "$1/.wgan-run" ] && [ ! -f "$1/checkpoints/state.zip" ]; then
+  echo "batch-train: $1 already holds files that wgan did not write; give a new or empty folder" >&2
+  exit 2
+fi
 run_dir="$(cd "$1" && pwd)"
 shift
 if [ $# -gt 0 ]; then
@@ -64,13 +72,16 @@ remember_options() {
   fi
 }
 
+# What wgan train writes into a run folder (wgan.io.RunFolder); --out takes a marked folder only without them.
+run_files="options.json metrics.jsonl skipped.txt report.html samples checkpoints"
+
 # A run killed before its first checkpoint cannot be resumed (wgan train --resume needs state.zip)
 # and will not be overwritten by --out: set its files aside and start it again.
 set_aside_unfinished_start() {
   local aside
   aside="$run_dir/discarded-$(date +%Y%m%d-%H%M%S)"
   mkdir -p "$aside"
-  for f in options.json metrics.jsonl skipped.txt samples checkpoints; do
+  for f in $run_files; do
     if [ -e "$run_dir/$f" ]; then mv "$run_dir/$f" "$aside/"; fi
   done
   echo "batch-train: the previous start ended before its first checkpoint; its files are in $aside" >&2
@@ -81,9 +92,13 @@ train_command() {
     command=(train --resume "$run_dir")
     return
   fi
-  if [ -f "$run_dir/options.json" ]; then
-    set_aside_unfinished_start
-  fi
+  local f
+  for f in $run_files; do
+    if [ -e "$run_dir/$f" ]; then
+      set_aside_unfinished_start
+      break
+    fi
+  done
   local saved=()
   mapfile -t saved <"$args_file"
   command=(train --out "$run_dir" "${saved[@]}")

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Tests scripts/batch-train.sh with real background trainings on the CPU (about a minute):
 # start, refuse a second start, SIGKILL the whole job mid-run, rerun, and check that it resumed
-# and finished with exit status 0; and a job killed before its first checkpoint restarts.
+# and finished with exit status 0; a job killed before its first checkpoint restarts; a folder
+# holding other files is refused.
 # WGAN_LAUNCHER runs wgan instead of scripts/wgan (the JUnit wrapper points it at the test classes).
 set -euo pipefail
 home="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -92,6 +93,15 @@ else
   compgen -G "$early/discarded-*/options.json" >/dev/null || fail "the killed start's files were not set aside"
   pass "killed before its first checkpoint: restarted with the kept options and finished, exit-status 0"
 fi
+
+# wgan writes only into folders it created: a folder of someone else's files is refused as is.
+mine="$tmp/mine"
+mkdir -p "$mine"
+echo "my notes" >"$mine/notes.txt"
+if "$batch" "$mine" -- "${options[@]}" 2>"$tmp/mine.err"; then fail "a folder of other files was accepted"; fi
+grep -q "already holds files that wgan did not write" "$tmp/mine.err" || fail "foreign folder: $(cat "$tmp/mine.err")"
+[ "$(ls -A "$mine")" = notes.txt ] || fail "batch-train wrote into a folder it did not create: $(ls -A "$mine")"
+pass "a folder holding other files is refused and left alone: $(cat "$tmp/mine.err")"
 
 status="$(cat "$run/exit-status")"
 [ "$status" = 0 ] || fail "the resumed job exited $status"

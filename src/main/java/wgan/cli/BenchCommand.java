@@ -23,8 +23,8 @@ final class BenchCommand implements Callable<Integer> {
     @Mixin
     ModelOptions modelOptions;
 
-    @Option(names = "--batch-size", paramLabel = "B", defaultValue = "64", description = "Batch size.")
-    int batchSize;
+    @Mixin
+    BatchSizeOption batch;
 
     @Option(names = "--iters", paramLabel = "N", defaultValue = "3", description = "Timed generator iterations.")
     int iters;
@@ -47,6 +47,7 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         backend.start();
+        int batchSize = batch.batchSize;
         if (iters < 1 || warmup < 0 || batchSize < 1) {
             throw new InputException("--iters and --batch-size must be 1 or more and --warmup 0 or more");
         }

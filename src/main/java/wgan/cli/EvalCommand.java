@@ -5,7 +5,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import wgan.config.InputException;
 import wgan.config.ModelConfig;
-import wgan.data.ImageCache;
 import wgan.data.ImageLoader;
 import wgan.data.ImageSet;
 import wgan.io.GeneratorCheckpoint;
@@ -23,9 +22,8 @@ import java.util.concurrent.Callable;
                 "Also prints real vs real, the floor a perfect generator would reach with as many images."})
 final class EvalCommand implements Callable<Integer> {
 
-    @Option(names = "--checkpoint", paramLabel = "FILE", required = true,
-            description = "A generator.zip written by wgan train (runs/<run>/checkpoints/generator.zip).")
-    Path checkpoint;
+    @Mixin
+    GeneratorCheckpointOption checkpoint;
 
     @Option(names = "--data", paramLabel = "DIR", required = true,
             description = "Folder of real images, loaded at the checkpoint's size and channels.")
@@ -35,15 +33,14 @@ final class EvalCommand implements Callable<Integer> {
             description = "Images per set (generated, real, other real); at most half the real images.")
     int n;
 
-    @Option(names = "--seed", paramLabel = "S", defaultValue = "0",
-            description = "Picks the reals, the noise, the patches and the directions; keep it to compare checkpoints.")
-    long seed;
+    @Mixin
+    SeedOptions.Fixed seed;
 
     @Option(names = "--json", description = "Print one JSON line instead of the table.")
     boolean json;
 
-    @Option(names = "--cache-dir", paramLabel = "DIR", description = ImagePreparation.CACHE_DIR_HELP)
-    Path cacheDir;
+    @Mixin
+    CacheDirOption cacheDir;
 
     @Mixin
     BackendOption backend;
@@ -54,22 +51,22 @@ final class EvalCommand implements Callable<Integer> {
         if (n < 1) {
             throw new InputException("--n must be 1 or more, got " + n);
         }
-        GeneratorCheckpoint.Loaded loaded = GeneratorCheckpoint.load(checkpoint);
+        GeneratorCheckpoint.Loaded loaded = checkpoint.load();
         ModelConfig model = loaded.model();
         ImageSet reals = ImageLoader.prepare(data, model.imageSize(), model.channels(),
-                cacheDir != null ? cacheDir : ImageCache.defaultDir(), note -> System.err.println("note: " + note))
+                cacheDir.resolve(), note -> System.err.println("note: " + note))
                 .images();
-        QualityProbe.Result r = QualityProbe.evaluate(loaded.generator(), model.nz(), reals, n, seed);
+        QualityProbe.Result r = QualityProbe.evaluate(loaded.generator(), model.nz(), reals, n, seed.seed);
         if (json) {
             Map<String, Object> line = new LinkedHashMap<>();
-            line.put("checkpoint", checkpoint.toString());
+            line.put("checkpoint", checkpoint.file.toString());
             line.put("data", data.toString());
-            line.put("seed", seed);
+            line.put("seed", seed.seed);
             line.put("swd", r.toMap());
             System.out.println(Json.line(line));
         } else {
             System.out.printf("wgan eval: %d generated vs %d real images (%dx%dx%d) from %s, seed %d%n", r.n(), r.n(),
-                    model.imageSize(), model.imageSize(), model.channels(), data, seed);
+                    model.imageSize(), model.imageSize(), model.channels(), data, seed.seed);
             System.out.println(row("SWD x1000", r.resolutions(), r.swd(), r.swdMean()));
             System.out.println(row("real vs real", r.resolutions(), r.floor(), r.floorMean()));
             System.out.printf("lower is better; the real-vs-real row is the noise floor (%.1f s)%n", r.seconds());

@@ -3,6 +3,7 @@ package wgan.cli;
 import picocli.CommandLine;
 import wgan.config.InputException;
 import wgan.config.Versions;
+import wgan.files.FileErrors;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -67,8 +68,8 @@ public final class Main {
             err.println("wgan: " + cause.getMessage());
             return ExitCode.USAGE.code;
         }
-        if (cause instanceof IOException) {
-            err.println("wgan: cannot write output: " + cause.getMessage());
+        if (cause instanceof IOException io) {
+            err.println("wgan: cannot write output: " + FileErrors.describe(io));
             return ExitCode.IO.code;
         }
         err.println("wgan: internal error: " + cause + (debug() ? "" : " (WGAN_DEBUG=1 shows the stack trace)"));

@@ -1,16 +1,13 @@
 package wgan.cli;
 
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import wgan.config.ModelConfig;
 
 /** The DCGAN shape options, shared by the commands that build networks (@Mixin). */
 final class ModelOptions {
-    @Option(names = "--image-size", paramLabel = "S", defaultValue = "64",
-            description = "Square image size, a power of two from 16 to 128.")
-    int imageSize;
-
-    @Option(names = "--channels", paramLabel = "1|3", defaultValue = "3", description = "1 grayscale, 3 colour.")
-    int channels;
+    @Mixin
+    ImageShapeOptions shape;
 
     @Option(names = "--nz", paramLabel = "N", defaultValue = "100", description = "Noise vector length.")
     int nz;
@@ -26,6 +23,6 @@ final class ModelOptions {
     int extraLayers;
 
     ModelConfig toConfig() {
-        return new ModelConfig(imageSize, channels, nz, ngf, ndf, extraLayers);
+        return new ModelConfig(shape.imageSize, shape.channels, nz, ngf, ndf, extraLayers);
     }
 }

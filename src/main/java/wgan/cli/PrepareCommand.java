@@ -1,8 +1,8 @@
 package wgan.cli;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import wgan.config.ModelConfig;
 import wgan.data.FeedRate;
 import wgan.data.ImageLoader;
 import wgan.data.SkippedFile;
@@ -21,15 +21,11 @@ final class PrepareCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "DIR", required = true, description = "Folder of images, searched recursively.")
     Path data;
 
-    @Option(names = "--image-size", paramLabel = "S", defaultValue = "64",
-            description = "Square image size, a power of two from 16 to 128.")
-    int imageSize;
+    @Mixin
+    ImageShapeOptions shape;
 
-    @Option(names = "--channels", paramLabel = "1|3", defaultValue = "3", description = "1 grayscale, 3 colour.")
-    int channels;
-
-    @Option(names = "--cache-dir", paramLabel = "DIR", description = ImagePreparation.CACHE_DIR_HELP)
-    Path cacheDir;
+    @Mixin
+    CacheDirOption cacheDir;
 
     @Option(names = "--measure-feed", paramLabel = "B", description = "Also time one shuffled epoch turned into "
             + "float batches of B images, as wgan train feeds the critic.")
@@ -37,10 +33,11 @@ final class PrepareCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ModelConfig.checkImageShape(imageSize, channels);
+        shape.check();
         PrintStream console = System.out;
-        console.printf("wgan prepare: data %s, %dx%dx%d%n", data, imageSize, imageSize, channels);
-        ImageLoader.Prepared prepared = ImagePreparation.prepare(data, imageSize, channels, cacheDir, console,
+        console.printf("wgan prepare: data %s, %dx%dx%d%n", data, shape.imageSize, shape.imageSize, shape.channels);
+        ImageLoader.Prepared prepared = ImagePreparation.prepare(data, shape.imageSize, shape.channels,
+                cacheDir.resolve(), console,
                 " (listed below)");
         // no run folder holds a skipped.txt yet: show the first few here
         prepared.images().skipped().stream().limit(SKIPPED_SHOWN).map(SkippedFile::toString)

@@ -11,7 +11,6 @@ import wgan.model.Generation;
 import wgan.model.Rng;
 
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -20,15 +19,14 @@ import java.util.concurrent.Callable;
                 "A .png --out gets one grid; any other --out is a folder that gets N numbered PNGs."})
 final class SampleCommand implements Callable<Integer> {
 
-    @Option(names = "--checkpoint", paramLabel = "FILE", required = true,
-            description = "A generator.zip written by wgan train (runs/<run>/checkpoints/generator.zip).")
-    Path checkpoint;
+    @Mixin
+    GeneratorCheckpointOption checkpoint;
 
     @Option(names = "--n", paramLabel = "N", defaultValue = "64", description = "How many images.")
     int n;
 
-    @Option(names = "--seed", paramLabel = "S", description = "Noise seed (default: random, printed).")
-    Long seed;
+    @Mixin
+    SeedOptions.Random seed;
 
     @Option(names = "--out", paramLabel = "PATH", defaultValue = "samples.png",
             description = "A .png file for a grid, or a folder for single images.")
@@ -49,8 +47,8 @@ final class SampleCommand implements Callable<Integer> {
         if (columns < 1) {
             throw new InputException("--columns must be 1 or more, got " + columns);
         }
-        long noiseSeed = seed != null ? seed : new SecureRandom().nextLong() & Long.MAX_VALUE;
-        GeneratorCheckpoint.Loaded loaded = GeneratorCheckpoint.load(checkpoint);
+        long noiseSeed = seed.resolve();
+        GeneratorCheckpoint.Loaded loaded = checkpoint.load();
         INDArray noise = Generation.noise(new Rng(noiseSeed), n, loaded.model().nz());
         INDArray images = Generation.generate(loaded.generator(), noise);
         boolean grid = out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png");

@@ -11,6 +11,7 @@ import wgan.config.InputException;
 import wgan.config.OptimizerKind;
 import wgan.config.TrainConfig;
 import wgan.data.ImageSet;
+import wgan.files.FileErrors;
 import wgan.io.RunFolder;
 import wgan.io.StateCheckpoint;
 import wgan.train.StopRequest;
@@ -18,8 +19,8 @@ import wgan.train.Trainer;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.LocalDateTime;
 import java.util.List;
 import java.util.Set;
@@ -48,8 +49,8 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;
 
-    @Option(names = "--batch-size", paramLabel = "B", defaultValue = "64", description = "Images per critic batch.")
-    int batchSize;
+    @Mixin
+    BatchSizeOption batch;
 
     @Option(names = "--n-critic", paramLabel = "K", defaultValue = "5",
             description = "Critic steps per generator step (100 for the first 25 generator iterations and every 500th).")
@@ -69,9 +70,8 @@ final class TrainCommand implements Callable<Integer> {
             description = "${COMPLETION-CANDIDATES}; Adam uses beta1 0.5, beta2 0.999 as the reference.")
     OptimizerKind optimizer;
 
-    @Option(names = "--seed", paramLabel = "S",
-            description = "Drives initialisation, noise and data order (default: random, printed).")
-    Long seed;
+    @Mixin
+    SeedOptions.Random seed;
 
     @Option(names = "--out", paramLabel = "DIR",
             description = "Run folder (default: runs/<yyyyMMdd-HHmmss>-<data folder name>).")
@@ -92,8 +92,8 @@ final class TrainCommand implements Callable<Integer> {
                     + " checkpoints/state.zip and generator.zip are always the latest.")
     int keep;
 
-    @Option(names = "--cache-dir", paramLabel = "DIR", description = ImagePreparation.CACHE_DIR_HELP)
-    Path cacheDir;
+    @Mixin
+    CacheDirOption cacheDir;
 
     @Option(names = "--eval-every", paramLabel = "N", defaultValue = "1",
             description = "Every N epochs: sliced Wasserstein distance (SWD) of generated vs real images and the"
@@ -124,10 +124,11 @@ final class TrainCommand implements Callable<Integer> {
 
     private int startRun(PrintStream console) throws IOException {
         TrainConfig config = resolve();
+        RunFolder.checkNewLocation(config.outDir(), config.data()); // refuse before minutes of decoding
         console.printf("wgan train: data %s, %dx%dx%d, batch %d, seed %d%n", config.data(), config.model().imageSize(),
-                config.model().imageSize(), config.model().channels(), batchSize, config.seed());
+                config.model().imageSize(), config.model().channels(), config.batchSize(), config.seed());
         ImageSet images = loadImages(config, console);
-        RunFolder run = RunFolder.createNew(config.outDir());
+        RunFolder run = RunFolder.createNew(config.outDir(), config.data());
         run.lock();
         console.println("run folder: " + run.root());
         StopRequest stop = stopOnSignals(console);
@@ -209,17 +210,65 @@ final class TrainCommand implements Callable<Integer> {
     private static StateCheckpoint.Loaded loadState(RunFolder run) {
         Path file = run.checkpoints(0).state();
         try {
+            return loadedState(file);
+        } catch (InputException problem) {
+            // state.zip is a hard link to the newest epoch's state, which is then damaged too
+            Path fallback = newestReadableEpochState(run, file);
+            String advice = fallback == null
+                    ? "no per-epoch checkpoint (epoch-NNNN-state.zip) beside it is readable either: start a new run"
+                    : "the newest readable checkpoint is " + fallback.getFileName() + ": to resume from there, copy it"
+                            + " over the damaged one (cp " + fallback + " " + file + ") and run --resume again";
+            throw new InputException("cannot read " + file + " (" + problem.getMessage() + "); " + advice, problem);
+        }
+    }
+
+    /** Why a state file cannot be resumed from, or null when it can. */
+    private static String problemLoading(Path file) {
+        try {
+            loadedState(file);
+            return null;
+        } catch (InputException e) {
+            return e.getMessage();
+        }
+    }
+
+    private static StateCheckpoint.Loaded loadedState(Path file) {
+        try {
             StateCheckpoint.Loaded state = StateCheckpoint.load(file);
             if (!"wgan-state".equals(state.meta().path("format").asText())) {
-                throw new InputException(file + " is not a wgan training state");
+                throw new InputException("not a wgan training state");
             }
             return state;
-        } catch (IOException | RuntimeException e) {
-            if (e instanceof InputException ie) {
-                throw ie;
+        } catch (IOException e) {
+            throw new InputException(FileErrors.reason(e), e);
+        } catch (InputException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new InputException("damaged", e);
+        }
+    }
+
+    private static Path newestReadableEpochState(RunFolder run, Path latest) {
+        List<Path> states;
+        try {
+            states = run.checkpoints(0).epochStates();
+        } catch (IOException e) {
+            return null;
+        }
+        for (int i = states.size() - 1; i >= 0; i--) {
+            Path candidate = states.get(i);
+            if (!sameFile(candidate, latest) && problemLoading(candidate) == null) {
+                return candidate;
             }
-            throw new InputException("cannot read " + file + " (" + e.getMessage() + "); the per-epoch"
-                    + " checkpoints beside it (epoch-NNNN-state.zip) can be copied over it to resume from there", e);
+        }
+        return null;
+    }
+
+    private static boolean sameFile(Path a, Path b) {
+        try {
+            return Files.isSameFile(a, b);
+        } catch (IOException e) {
+            return false;
         }
     }
 
@@ -238,14 +287,14 @@ final class TrainCommand implements Callable<Integer> {
 
     private TrainConfig resolve() {
         Path dataDir = data != null ? data : AppHome.locate().resolve("data").resolve("sample");
-        long runSeed = seed != null ? seed : new SecureRandom().nextLong() & Long.MAX_VALUE;
+        long runSeed = seed.resolve();
         Path runDir = out != null ? out : RunFolder.defaultLocation(Path.of("runs"), dataDir, LocalDateTime.now());
-        return new TrainConfig(model.toConfig(), dataDir, epochs, batchSize, nCritic, clip, lrD, lrG, optimizer, runSeed, runDir,
+        return new TrainConfig(model.toConfig(), dataDir, epochs, batch.batchSize, nCritic, clip, lrD, lrG, optimizer, runSeed, runDir,
                 checkpointEvery, keep, evalEvery, evalImages, holdout, engine.engine);
     }
 
     private ImageSet loadImages(TrainConfig config, PrintStream console) {
         return ImagePreparation.prepare(config.data(), config.model().imageSize(), config.model().channels(),
-                cacheDir, console, " (see skipped.txt)").images();
+                cacheDir.resolve(), console, " (see skipped.txt)").images();
     }
 }

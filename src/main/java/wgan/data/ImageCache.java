@@ -65,14 +65,6 @@ public final class ImageCache {
         this.fingerprint = fingerprint(absolute, size, channels, files);
     }
 
-    /** $XDG_CACHE_HOME/wgan, or ~/.cache/wgan (the XDG default) when that is unset or relative. */
-    public static Path defaultDir() {
-        String xdg = System.getenv("XDG_CACHE_HOME");
-        Path base = xdg != null && !xdg.isEmpty() && Path.of(xdg).isAbsolute()
-                ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
-        return base.resolve("wgan");
-    }
-
     Path file() {
         return file;
     }

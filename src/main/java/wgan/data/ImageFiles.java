@@ -1,6 +1,7 @@
 package wgan.data;
 
 import wgan.config.InputException;
+import wgan.files.FileErrors;
 
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
@@ -20,12 +21,14 @@ import java.util.Set;
 
 /**
  * Finds the image files under a data folder: recursively, following links (a link loop is
- * reported, not followed forever), skipping hidden files and folders, in a sorted order so that
+ * reported, not followed forever), skipping hidden files and folders and the folders of earlier
+ * wgan runs (their sample grids would become training data), in a sorted order so that
  * the same folder always gives the same list. Each file comes with its size and modification
  * time, which key the prepared-image cache.
  */
 public final class ImageFiles {
     public static final Set<String> EXTENSIONS = Set.of("jpg", "jpeg", "png", "bmp");
+    public static final String RUN_FOLDER_SKIPPED = "a wgan run folder, not searched";
 
     /** An image file as the scan saw it (through links: the size and time of the target). */
     public record Found(Path path, long bytes, long modifiedMillis) implements Comparable<Found> {
@@ -59,6 +62,10 @@ public final class ImageFiles {
                         skipped.add(new SkippedFile(dir, "hidden folder, not searched"));
                         return FileVisitResult.SKIP_SUBTREE;
                     }
+                    if (!dir.equals(root) && isRunFolder(dir)) {
+                        skipped.add(new SkippedFile(dir, RUN_FOLDER_SKIPPED));
+                        return FileVisitResult.SKIP_SUBTREE;
+                    }
                     return FileVisitResult.CONTINUE;
                 }
 
@@ -66,6 +73,11 @@ public final class ImageFiles {
                 public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
                     if (isHidden(file)) {
                         skipped.add(new SkippedFile(file, "hidden file"));
+                    } else if (attrs.isSymbolicLink()) {
+                        // the walk follows links; it hands over the link itself only when its target is missing
+                        skipped.add(new SkippedFile(file, "broken symbolic link"));
+                    } else if (attrs.isOther()) {
+                        skipped.add(new SkippedFile(file, "not a regular file: " + kindOf(file)));
                     } else if (!attrs.isRegularFile() || !hasImageExtension(file)) {
                         skipped.add(new SkippedFile(file, "not an image file (not " + extensionList() + ")"));
                     } else {
@@ -81,7 +93,7 @@ public final class ImageFiles {
                 }
             });
         } catch (IOException e) {
-            throw new InputException("cannot read data folder " + root + ": " + e.getMessage(), e);
+            throw new InputException("cannot read data folder " + root + ": " + FileErrors.describe(e), e);
         }
         images.sort(null);
         return new Listing(List.copyOf(images), List.copyOf(skipped));
@@ -102,7 +114,33 @@ public final class ImageFiles {
         if (e instanceof AccessDeniedException) {
             return "unreadable: permission denied";
         }
-        return "unreadable: " + e;
+        return "unreadable: " + FileErrors.reason(e);
+    }
+
+    /**
+     * A folder a wgan run wrote (its checkpoints/ beside options.json, metrics.jsonl or the marker
+     * wgan.io.RunFolder leaves): its sample grids are not training data. The names are RunFolder's;
+     * wgan.data cannot import wgan.io.
+     */
+    static boolean isRunFolder(Path dir) {
+        return Files.isDirectory(dir.resolve("checkpoints")) && (Files.exists(dir.resolve(".wgan-run"))
+                || Files.exists(dir.resolve("options.json")) || Files.exists(dir.resolve("metrics.jsonl")));
+    }
+
+    /** What a file that is neither a regular file, a folder nor a link is, from its stat mode bits. */
+    private static String kindOf(Path file) {
+        try {
+            int type = ((Integer) Files.getAttribute(file, "unix:mode")) & 0170000;
+            return switch (type) {
+                case 0010000 -> "named pipe";
+                case 0020000 -> "character device";
+                case 0060000 -> "block device";
+                case 0140000 -> "socket";
+                default -> "special file";
+            };
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException | ClassCastException e) {
+            return "special file";
+        }
     }
 
     static boolean hasImageExtension(Path file) {

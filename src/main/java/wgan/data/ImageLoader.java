@@ -1,6 +1,7 @@
 package wgan.data;
 
 import wgan.config.InputException;
+import wgan.files.FileErrors;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -86,7 +87,8 @@ public final class ImageLoader {
             ImageCache.Contents stored = cache.matching(readAhead.join());
             return stored != null && !anyNowReadable(stored.undecodable()) ? stored : null;
         } catch (CompletionException e) {
-            notes.accept("image cache " + cache.file() + " is unusable (" + e.getCause().getMessage() + "); rebuilding it");
+            notes.accept("image cache " + cache.file() + " is unusable (" + (e.getCause() instanceof IOException io
+                    ? FileErrors.reason(io) : e.getCause().getMessage()) + "); rebuilding it");
             return null;
         }
     }
@@ -132,8 +134,7 @@ public final class ImageLoader {
         try {
             cache.write(root, used, contents.pixels(), contents.count(), contents.undecodable());
         } catch (IOException e) {
-            notes.accept("cannot write image cache " + cache.file() + " (" + e.getClass().getSimpleName() + ": "
-                    + e.getMessage()
+            notes.accept("cannot write image cache " + cache.file() + " (" + FileErrors.describe(e)
                     + "); going on without it, choose a writable --cache-dir to keep it");
         }
     }

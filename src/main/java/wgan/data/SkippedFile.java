@@ -4,8 +4,34 @@ import java.nio.file.Path;
 
 /** A file that was not used for training, and why. */
 public record SkippedFile(Path path, String reason) {
+    /**
+     * "path: reason" for a console line; control characters in the name (a newline, a tab) are
+     * shown escaped so that one file stays one line. The run's skipped.txt keeps the exact name.
+     */
     @Override
     public String toString() {
-        return path + "\t" + reason;
+        return printable(path.toString()) + ": " + reason;
+    }
+
+    /** The name with control characters as \n, \t, \r or \\uXXXX, and backslashes doubled. */
+    public static String printable(String name) {
+        StringBuilder out = new StringBuilder(name.length());
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            switch (c) {
+                case '\n' -> out.append("\\n");
+                case '\t' -> out.append("\\t");
+                case '\r' -> out.append("\\r");
+                case '\\' -> out.append("\\\\");
+                default -> {
+                    if (Character.isISOControl(c)) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        return out.toString();
     }
 }

@@ -1,8 +1,11 @@
 package wgan.files;
 
+import wgan.files.FileErrors;
+
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -34,10 +37,17 @@ public final class AtomicFiles {
             moveOver(temp, target);
         } catch (IOException e) {
             // Say which file: "No space left on device" alone does not tell a user where.
-            throw new IOException("cannot write " + target + ": " + e.getMessage(), e);
+            throw new IOException("cannot write " + target + ": " + about(e, temp, target), e);
         } finally {
             Files.deleteIfExists(temp);
         }
+    }
+
+    /** The reason alone when it concerns the file being written, else the other file and its reason. */
+    private static String about(IOException e, Path temp, Path target) {
+        String file = e instanceof FileSystemException fs ? fs.getFile() : null;
+        boolean same = file == null || file.equals(temp.toString()) || file.equals(target.toString());
+        return same ? FileErrors.reason(e) : FileErrors.describe(e);
     }
 
     private static void writeAndSync(Path temp, Writer writer) throws IOException {

@@ -11,7 +11,8 @@ import java.util.stream.Stream;
 /**
  * The checkpoints folder of a run: state.zip and generator.zip are always the latest; each
  * epoch also keeps epoch-NNNN-state.zip and epoch-NNNN-generator.zip (the latest names are hard
- * links to them, so an epoch's checkpoint is written once). Every file is replaced atomically:
+ * links to them, so an epoch's checkpoint is written once: damage to state.zip is damage to the
+ * newest epoch's file too). Every file is replaced atomically:
  * a crash at any instant leaves the previous complete checkpoint in place.
  */
 public final class CheckpointFiles {
@@ -63,15 +64,19 @@ public final class CheckpointFiles {
         });
     }
 
+    /** The per-epoch states, oldest first. */
+    public List<Path> epochStates() throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(p -> p.getFileName().toString().matches("epoch-\\d{4,}-state\\.zip"))
+                    .sorted().toList();
+        }
+    }
+
     private void pruneEpochSnapshots() throws IOException {
         if (keepEpochs <= 0) {
             return;
         }
-        List<Path> states;
-        try (Stream<Path> files = Files.list(dir)) {
-            states = files.filter(p -> p.getFileName().toString().matches("epoch-\\d{4,}-state\\.zip"))
-                    .sorted().toList();
-        }
+        List<Path> states = epochStates();
         for (int i = 0; i < states.size() - keepEpochs; i++) {
             Path state = states.get(i);
             Files.deleteIfExists(state);

@@ -8,6 +8,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import wgan.config.InputException;
 import wgan.config.ModelConfig;
+import wgan.files.FileErrors;
 import wgan.model.Dcgan;
 
 import java.io.BufferedOutputStream;
@@ -71,6 +72,10 @@ public final class GeneratorCheckpoint {
     }
 
     public static Loaded load(Path file) {
+        if (Files.isDirectory(file)) {
+            throw new InputException("checkpoint " + file + " is a folder; give the generator file itself: "
+                    + generatorIn(file));
+        }
         if (!Files.isRegularFile(file)) {
             throw new InputException("checkpoint " + file + " does not exist; give the generator.zip of a run"
                     + " (runs/<run>/checkpoints/generator.zip)");
@@ -99,8 +104,20 @@ public final class GeneratorCheckpoint {
         } catch (java.util.zip.ZipException e) {
             throw foreign(file);
         } catch (IOException e) {
-            throw new InputException("cannot read checkpoint " + file + ": " + e.getMessage(), e);
+            throw new InputException("cannot read checkpoint " + file + ": " + FileErrors.reason(e), e);
         }
+    }
+
+    /** The generator.zip a user most likely meant by a folder: a run's, a checkpoints folder's, or the pattern. */
+    private static String generatorIn(Path dir) {
+        for (Path candidate : new Path[]{dir.resolve("checkpoints").resolve(CheckpointFiles.GENERATOR),
+                dir.resolve(CheckpointFiles.GENERATOR)}) {
+            if (Files.isRegularFile(candidate)) {
+                return candidate.toString();
+            }
+        }
+        return dir.resolve("checkpoints").resolve(CheckpointFiles.GENERATOR) + " if it is a run folder"
+                + " (runs/<run>/checkpoints/generator.zip)";
     }
 
     private static InputException foreign(Path file) {

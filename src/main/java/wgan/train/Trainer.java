@@ -7,6 +7,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import wgan.config.TrainConfig;
 import wgan.data.EpochBatches;
 import wgan.data.ImageSet;
+import wgan.files.FileErrors;
 import wgan.io.CheckpointFiles;
 import wgan.io.GeneratorCheckpoint;
 import wgan.io.ImageGrid;
@@ -270,7 +271,8 @@ public final class Trainer {
         try {
             ReportPage.write(run.root());
         } catch (IOException | RuntimeException e) {
-            console.println("warning: could not write report.html: " + e.getMessage());
+            console.println("warning: could not write report.html: "
+                    + (e instanceof IOException io ? FileErrors.describe(io) : e.getMessage()));
         }
     }
 

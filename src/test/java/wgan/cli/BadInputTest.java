@@ -29,16 +29,18 @@ class BadInputTest {
     }
 
     @Test
-    void emptyDataFolder(@TempDir Path tmp) {
-        assertUsageError(CliRunner.run("train", "--data", tmp.toString(), "--out", tmp.resolve("r").toString()),
+    void emptyDataFolder(@TempDir Path tmp) throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("d"));
+        assertUsageError(CliRunner.run("train", "--data", data.toString(), "--out", tmp.resolve("r").toString()),
                 "no images");
     }
 
     @Test
     void folderWithoutImages(@TempDir Path tmp) throws Exception {
-        Files.writeString(tmp.resolve("notes.txt"), "not an image");
-        Files.writeString(tmp.resolve("fake.jpg"), "text named .jpg");
-        assertUsageError(CliRunner.run("train", "--data", tmp.toString(), "--out", tmp.resolve("r").toString()),
+        Path data = Files.createDirectories(tmp.resolve("d"));
+        Files.writeString(data.resolve("notes.txt"), "not an image");
+        Files.writeString(data.resolve("fake.jpg"), "text named .jpg");
+        assertUsageError(CliRunner.run("train", "--data", data.toString(), "--out", tmp.resolve("r").toString()),
                 "could be decoded");
     }
 

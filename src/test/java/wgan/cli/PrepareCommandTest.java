@@ -26,7 +26,7 @@ class PrepareCommandTest {
         assertTrue(prepare.out().contains("images: 8 used, 1 skipped"), prepare.out());
         assertTrue(prepare.out().contains("decoded in"), prepare.out());
         assertTrue(prepare.out().contains("image cache written: " + cache), prepare.out());
-        assertTrue(prepare.out().contains("skipped: " + data.resolve("c1/fake.jpg") + "\tnot a decodable image"),
+        assertTrue(prepare.out().contains("skipped: " + data.resolve("c1/fake.jpg") + ": not a decodable image"),
                 prepare.out());
 
         Path run = tmp.resolve("run");
@@ -36,7 +36,8 @@ class PrepareCommandTest {
         assertEquals(0, train.exitCode(), train.err());
         assertTrue(train.out().contains("images: 8 used, 1 skipped (see skipped.txt), read from the cache"),
                 train.out());
-        assertEquals(data.resolve("c1/fake.jpg") + "\tnot a decodable image\n",
+        // one JSON object per line (README "What a run writes")
+        assertEquals("{\"path\":\"" + data.resolve("c1/fake.jpg") + "\",\"reason\":\"not a decodable image\"}\n",
                 Files.readString(run.resolve("skipped.txt")));
     }
 
