@@ -37,7 +37,7 @@ import java.util.Set;
  * {@link #chain the two chained}. {@link GanNetworks} makes the three graphs share one
  * parameter array.
  *
- * <p>DL4J's own updater is {@link NoOp}: the optimisers are ours (see wgan.train), so that they
+ * <p>DL4J's own updater is {@link NoOp}: the optimisers are ours (see wgan.optim), so that they
  * match PyTorch's and so that no unused updater state is allocated.
  */
 public final class Dcgan {
@@ -50,7 +50,7 @@ public final class Dcgan {
 
     /** Same as PyTorch's BatchNorm2d: eps 1e-5, running-average momentum 0.1 (DL4J "decay" 0.9). */
     private static final double BN_EPS = 1e-5;
-    public static final double BN_DECAY = 0.9;
+    private static final double BN_DECAY = 0.9;
 
     static {
         NativeHelpers.enable();
@@ -180,11 +180,6 @@ public final class Dcgan {
                 .eps(BN_EPS).decay(BN_DECAY).useLogStd(false).build(), input);
         b.addLayer(prefix + "_act", new ActivationLayer.Builder().activation(activation).build(), prefix + "_bn");
         return prefix + "_act";
-    }
-
-    /** The layer whose output a BatchNorm layer normalises ("g2_bn" normalises "g2"). */
-    public static String batchNormInput(String batchNormLayer) {
-        return batchNormLayer.substring(0, batchNormLayer.length() - "_bn".length());
     }
 
     /** LeakyReLU 0.2; {@link LeakyRelu} rather than ND4J's slow op. Only the critic uses it, and only

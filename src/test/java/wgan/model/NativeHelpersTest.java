@@ -14,9 +14,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Guards the 10x speed-up of docs/PERFORMANCE.md: every critic convolution and every BatchNorm
- * must run through libnd4j's native ops (DL4J's "helper"), not DL4J's Java fallback. A DL4J
- * upgrade that changes how helpers are switched on fails here rather than silently slowing down.
+ * DL4J's own layers (sampling, evaluation, the graph engine; training's fast engine calls
+ * libnd4j's ops itself) must run every convolution and BatchNorm through libnd4j's native ops
+ * (DL4J's "helper"), not DL4J's Java fallback, which was 3-4x slower here. A DL4J upgrade that
+ * changes how helpers are switched on fails here rather than silently slowing down.
  */
 class NativeHelpersTest {
     @Test
