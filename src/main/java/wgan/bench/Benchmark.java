@@ -5,6 +5,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import wgan.config.ModelConfig;
 import wgan.config.EngineKind;
+import wgan.config.LossKind;
 import wgan.config.OptimizerKind;
 import wgan.model.GanNetworks;
 import wgan.model.Generation;
@@ -49,36 +50,50 @@ public final class Benchmark {
     }
 
     /** @param engineLine told the engine's startup line ("engine: fast (...)") before the first step */
+    /**
+     * @param loss       clipping (RMSprop, the paper's) or the gradient penalty (a critic without
+     *                   BatchNorm, Adam(0, 0.9), lambda 10), as training sets them up
+     * @param engineLine told the engine's startup line ("engine: fast (...)") before the first step
+     */
     public static Result run(ModelConfig model, int batch, int nCritic, int warmup, int iters, EngineKind engineKind,
-                             Consumer<String> engineLine) {
-        GanNetworks nets = GanNetworks.initialised(model, DataType.FLOAT, 1);
-        EngineChoice engine = EngineChoice.of(engineKind, nets);
+                             LossKind loss, Consumer<String> engineLine) {
+        boolean gp = loss == LossKind.WGAN_GP;
+        GanNetworks nets = GanNetworks.initialised(model.withCriticBatchNorm(!gp), DataType.FLOAT, 1);
+        EngineChoice engine = EngineChoice.of(engineKind, nets, gp);
         engineLine.accept(engine.line());
-        WganSteps steps = new WganSteps(nets, engine.engine(), 0.01,
-                Optimizer.create(OptimizerKind.rmsprop, 5e-5, nets.critic().params()),
-                Optimizer.create(OptimizerKind.rmsprop, 5e-5, nets.generator().params()));
+        OptimizerKind kind = gp ? OptimizerKind.adam : OptimizerKind.rmsprop;
+        double[] betas = gp ? new double[]{0.0, 0.9} : new double[]{0.5, 0.999};
+        WganSteps steps = new WganSteps(nets, engine.engine(), loss, 0.01, 10,
+                Optimizer.create(kind, gp ? 1e-4 : 5e-5, nets.critic().params(), betas),
+                Optimizer.create(kind, gp ? 1e-4 : 5e-5, nets.generator().params(), betas));
         Rng rng = new Rng(1);
         INDArray real = Nd4j.rand(DataType.FLOAT, batch, model.channels(), model.imageSize(), model.imageSize())
                 .muli(2).subi(1);
         for (int i = 0; i < warmup; i++) {
-            iteration(steps, real, rng, batch, model.nz(), nCritic, new long[2]);
+            iteration(steps, real, rng, batch, model.nz(), nCritic, gp, new long[2]);
         }
         long[] nanos = new long[2];
         long start = System.nanoTime();
         for (int i = 0; i < iters; i++) {
-            iteration(steps, real, rng, batch, model.nz(), nCritic, nanos);
+            iteration(steps, real, rng, batch, model.nz(), nCritic, gp, nanos);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         return new Result(iters / seconds, nanos[0] / 1e6 / (iters * nCritic), nanos[1] / 1e6 / iters, batch,
                 model.imageSize(), RunOptions.backend(), peakRssMb(), engine.engine().description());
     }
 
-    private static void iteration(WganSteps steps, INDArray real, Rng rng, int batch, int nz, int nCritic,
+    private static void iteration(WganSteps steps, INDArray real, Rng rng, int batch, int nz, int nCritic, boolean gp,
                                   long[] nanos) {
         long t0 = System.nanoTime();
         for (int k = 0; k < nCritic; k++) {
             try (INDArray noise = Generation.noise(rng, batch, nz)) {
-                steps.criticStep(real, noise);
+                if (gp) {
+                    try (INDArray alpha = Generation.uniform(rng, batch)) {
+                        steps.criticStep(real, noise, alpha);
+                    }
+                } else {
+                    steps.criticStep(real, noise);
+                }
             }
         }
         long t1 = System.nanoTime();

@@ -9,6 +9,7 @@ import wgan.io.Json;
 import wgan.bench.Benchmark;
 import wgan.bench.Profile;
 import wgan.config.EngineKind;
+import wgan.config.LossKind;
 import wgan.engine.UnsupportedGraphException;
 
 import java.util.concurrent.Callable;
@@ -31,6 +32,12 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--warmup", paramLabel = "N", defaultValue = "1", description = "Untimed iterations first.")
     int warmup;
+
+    @Option(names = "--loss", paramLabel = "NAME", defaultValue = "wgan-clip", converter = LossConverter.class,
+            completionCandidates = LossConverter.Names.class,
+            description = "${COMPLETION-CANDIDATES}: time clipping's steps (RMSprop) or the gradient penalty's (a critic"
+                    + " without BatchNorm, Adam), as wgan train runs them.")
+    LossKind loss;
 
     @Option(names = "--json", description = "Print one JSON line instead of the summary.")
     boolean json;
@@ -55,7 +62,10 @@ final class BenchCommand implements Callable<Integer> {
         if (profile && engine.engine == EngineKind.graph) {
             throw new InputException("--profile times the fast engine's layers; it cannot be used with --engine graph");
         }
-        Benchmark.Result r = Benchmark.run(model, batchSize, N_CRITIC, warmup, iters, engine.engine,
+        if (profile && loss == LossKind.WGAN_GP) {
+            throw new InputException("--profile times clipping's steps; leave out --loss wgan-gp");
+        }
+        Benchmark.Result r = Benchmark.run(model, batch.batchSize, N_CRITIC, warmup, iters, engine.engine, loss,
                 line -> System.err.println("wgan: " + line));
         if (json) {
             System.out.println(Json.line(r.toMap()));

@@ -8,6 +8,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import sun.misc.Signal;
 import wgan.config.InputException;
+import wgan.config.LossKind;
 import wgan.config.OptimizerKind;
 import wgan.config.TrainConfig;
 import wgan.data.ImageSet;
@@ -32,6 +33,8 @@ import java.util.concurrent.Callable;
                 "With no --data it trains on the embedded sample (data/sample) with config/sample-32.args.",
                 "Ctrl-C or SIGTERM: finishes the current step, writes a checkpoint and tells how to resume."})
 final class TrainCommand implements Callable<Integer> {
+    private static final double GP_LEARNING_RATE = 1e-4;
+
     /** The options a resumed run may change; every other one is the run's own. */
     private static final Set<String> RESUMABLE =
             Set.of("--resume", "--epochs", "--checkpoint-every", "--keep", "--cache-dir", "--backend");
@@ -52,22 +55,37 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     BatchSizeOption batch;
 
+    @Option(names = "--loss", paramLabel = "NAME", defaultValue = "wgan-clip", converter = LossConverter.class,
+            completionCandidates = LossConverter.Names.class,
+            description = "${COMPLETION-CANDIDATES}: the paper's weight clipping, or Gulrajani et al.'s gradient penalty"
+                    + " (a critic without BatchNorm, no clipping; then Adam 1e-4, beta1 0, beta2 0.9 and a constant"
+                    + " --n-critic unless given).")
+    LossKind loss;
+
+    @Option(names = "--gp-weight", paramLabel = "LAMBDA", defaultValue = "10",
+            description = "Weight of the gradient penalty (with --loss wgan-gp).")
+    double gpWeight;
+
     @Option(names = "--n-critic", paramLabel = "K", defaultValue = "5",
-            description = "Critic steps per generator step (100 for the first 25 generator iterations and every 500th).")
+            description = "Critic steps per generator step (with clipping 100 for the first 25 generator iterations"
+                    + " and every 500th).")
     int nCritic;
 
     @Option(names = "--clip", paramLabel = "C", defaultValue = "0.01",
-            description = "Critic weights are clamped to [-C, C].")
+            description = "Critic weights are clamped to [-C, C] (wgan-clip).")
     double clip;
 
-    @Option(names = "--lr-d", paramLabel = "LR", defaultValue = "5e-5", description = "Critic learning rate.")
+    @Option(names = "--lr-d", paramLabel = "LR", defaultValue = "5e-5",
+            description = "Critic learning rate (1e-4 with --loss wgan-gp unless given).")
     double lrD;
 
-    @Option(names = "--lr-g", paramLabel = "LR", defaultValue = "5e-5", description = "Generator learning rate.")
+    @Option(names = "--lr-g", paramLabel = "LR", defaultValue = "5e-5",
+            description = "Generator learning rate (1e-4 with --loss wgan-gp unless given).")
     double lrG;
 
     @Option(names = "--optimizer", paramLabel = "NAME", defaultValue = "rmsprop",
-            description = "${COMPLETION-CANDIDATES}; Adam uses beta1 0.5, beta2 0.999 as the reference.")
+            description = "${COMPLETION-CANDIDATES} (adam with --loss wgan-gp unless given); Adam uses beta1 0.5,"
+                    + " beta2 0.999 as the reference, or 0 and 0.9 with the gradient penalty.")
     OptimizerKind optimizer;
 
     @Mixin
@@ -289,8 +307,21 @@ final class TrainCommand implements Callable<Integer> {
         Path dataDir = data != null ? data : AppHome.locate().resolve("data").resolve("sample");
         long runSeed = seed.resolve();
         Path runDir = out != null ? out : RunFolder.defaultLocation(Path.of("runs"), dataDir, LocalDateTime.now());
-        return new TrainConfig(model.toConfig(), dataDir, epochs, batch.batchSize, nCritic, clip, lrD, lrG, optimizer, runSeed, runDir,
-                checkpointEvery, keep, evalEvery, evalImages, holdout, engine.engine);
+        boolean gp = loss == LossKind.WGAN_GP;
+        if (gp && given("--clip")) {
+            throw new InputException("--clip is weight clipping's; --loss wgan-gp uses no clipping (leave out --clip,"
+                    + " or use --loss wgan-clip)");
+        }
+        if (!gp && given("--gp-weight")) {
+            throw new InputException("--gp-weight is the gradient penalty's; give it with --loss wgan-gp");
+        }
+        // Gulrajani et al.'s defaults with the penalty (gan_64x64.py: Adam 1e-4, beta1 0, beta2 0.9); flags win.
+        double criticLr = gp && !given("--lr-d") ? GP_LEARNING_RATE : lrD;
+        double generatorLr = gp && !given("--lr-g") ? GP_LEARNING_RATE : lrG;
+        OptimizerKind kind = gp && !given("--optimizer") ? OptimizerKind.adam : optimizer;
+        return new TrainConfig(model.toConfig().withCriticBatchNorm(!gp), dataDir, epochs, batch.batchSize, nCritic, clip,
+                criticLr, generatorLr, kind, runSeed, runDir, checkpointEvery, keep, evalEvery, evalImages, holdout,
+                engine.engine, loss, gpWeight);
     }
 
     private ImageSet loadImages(TrainConfig config, PrintStream console) {

@@ -11,8 +11,11 @@ package wgan.config;
  * @param ngf         generator width: the generator's last hidden layer has ngf channels
  * @param ndf         critic width: the critic's first layer has ndf channels
  * @param extraLayers extra 3x3 conv + BatchNorm layers in each network
+ * @param criticBatchNorm whether the critic's hidden layers have BatchNorm (the reference's); the
+ *                    gradient penalty's critic has none (Gulrajani et al. 2017)
  */
-public record ModelConfig(int imageSize, int channels, int nz, int ngf, int ndf, int extraLayers) {
+public record ModelConfig(int imageSize, int channels, int nz, int ngf, int ndf, int extraLayers,
+                          boolean criticBatchNorm) {
 
     public static final int MIN_IMAGE_SIZE = 16;
     public static final int MAX_IMAGE_SIZE = 128;
@@ -25,6 +28,15 @@ public record ModelConfig(int imageSize, int channels, int nz, int ngf, int ndf,
         if (extraLayers < 0) {
             throw new InputException("--extra-layers must be 0 or more, got " + extraLayers);
         }
+    }
+
+    /** The reference's networks, with BatchNorm in the critic. */
+    public ModelConfig(int imageSize, int channels, int nz, int ngf, int ndf, int extraLayers) {
+        this(imageSize, channels, nz, ngf, ndf, extraLayers, true);
+    }
+
+    public ModelConfig withCriticBatchNorm(boolean batchNorm) {
+        return new ModelConfig(imageSize, channels, nz, ngf, ndf, extraLayers, batchNorm);
     }
 
     /** The image shapes the networks take; wgan prepare checks them too, before decoding anything. */

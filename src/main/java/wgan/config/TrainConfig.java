@@ -23,11 +23,13 @@ import java.nio.file.Path;
  * @param holdout      real images kept out of training to check the critic; -1 picks
  *                     min(512, 5% of the data)
  * @param engine       which engine computes the steps (auto, fast, graph)
+ * @param loss         weight clipping (the paper's) or the gradient penalty
+ * @param gpWeight     the gradient penalty's lambda (used with {@link LossKind#WGAN_GP})
  */
 public record TrainConfig(ModelConfig model, Path data, int epochs, int batchSize, int nCritic, double clip,
                           double lrD, double lrG, OptimizerKind optimizer, long seed, Path outDir,
                           int checkpointEvery, int keepEpochs, int evalEvery, int evalImages, int holdout,
-                          EngineKind engine) {
+                          EngineKind engine, LossKind loss, double gpWeight) {
 
     public TrainConfig {
         ModelConfig.requirePositive("--epochs", epochs);
@@ -43,6 +45,12 @@ public record TrainConfig(ModelConfig model, Path data, int epochs, int batchSiz
             throw new InputException("--checkpoint-every, --keep and --eval-every must be 0 or more");
         }
         ModelConfig.requirePositive("--eval-n", evalImages);
+        if (!(gpWeight >= 0) || Double.isInfinite(gpWeight)) {
+            throw new InputException("--gp-weight must be 0 or more, got " + gpWeight);
+        }
+        if (loss == LossKind.WGAN_GP && model.criticBatchNorm()) {
+            throw new IllegalArgumentException("the gradient penalty's critic has no BatchNorm");
+        }
         if (engine == null) {
             throw new InputException("--engine must be auto, fast or graph");
         }
@@ -54,7 +62,12 @@ public record TrainConfig(ModelConfig model, Path data, int epochs, int batchSiz
     /** The same run with the options that may change on --resume. */
     public TrainConfig withResumable(int newEpochs, int newCheckpointEvery, int newKeepEpochs) {
         return new TrainConfig(model, data, newEpochs, batchSize, nCritic, clip, lrD, lrG, optimizer, seed, outDir,
-                newCheckpointEvery, newKeepEpochs, evalEvery, evalImages, holdout, engine);
+                newCheckpointEvery, newKeepEpochs, evalEvery, evalImages, holdout, engine, loss, gpWeight);
+    }
+
+    /** Adam's betas: the WGAN reference's (0.5, 0.999) with clipping, Gulrajani et al.'s (0, 0.9) with the penalty. */
+    public double[] adamBetas() {
+        return loss == LossKind.WGAN_GP ? new double[]{0.0, 0.9} : new double[]{0.5, 0.999};
     }
 
     /** How many images the run holds out of training, for a data set of this size. */

@@ -40,6 +40,15 @@ public interface Engine {
      */
     double generatorPass(INDArray noise);
 
+    /**
+     * The gradient penalty of Gulrajani et al. on interpolated images (which it may overwrite):
+     * returns weight * mean_n (||grad_x D(x_n)||_2 - 1)^2 and writes its gradient with respect to
+     * the critic's weights (overwritten) into {@link #criticGradient()}.
+     *
+     * @throws UnsupportedGraphException where the engine cannot differentiate a gradient
+     */
+    double gradientPenalty(INDArray interpolates, double weight);
+
     /** Flat gradient of the critic, laid out like the critic graph's params(). */
     INDArray criticGradient();
 

@@ -36,6 +36,8 @@ import java.util.Map;
  * the activations when making fakes.
  */
 public final class GraphEngine implements Engine {
+    public static final String PENALTY_NEEDS_FAST_ENGINE = "the gradient penalty needs the fast engine: DL4J 1.0.0-M2.1"
+            + " cannot differentiate a gradient";
     private final GanNetworks nets;
     private final INDArray criticGradient;
     private final INDArray chainedGradient;
@@ -107,6 +109,12 @@ public final class GraphEngine implements Engine {
         }
         applyDl4jRunningStatistics(params, chainedGradient, chainedCriticStatistics);
         return lossG;
+    }
+
+    /** DL4J 1.0.0-M2.1 cannot take the derivative of a derivative (dl4j-notes, SameDiff's doDiff). */
+    @Override
+    public double gradientPenalty(INDArray interpolates, double weight) {
+        throw new UnsupportedGraphException(PENALTY_NEEDS_FAST_ENGINE);
     }
 
     @Override

@@ -30,6 +30,9 @@ public final class MetricsLog implements Closeable {
         line.put("loss_g", finiteOrNull(r.lossG()));
         line.put("loss_d_real", finiteOrNull(r.lossDReal()));
         line.put("loss_d_fake", finiteOrNull(r.lossDFake()));
+        if (!Double.isNaN(r.penalty())) {
+            line.put("penalty", finiteOrNull(r.penalty()));
+        }
         line.put("seconds", round(r.seconds(), 4));
         line.put("images_per_s", round(r.imagesPerS(), 1));
         writeLine(line);

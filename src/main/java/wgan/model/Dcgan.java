@@ -142,21 +142,32 @@ public final class Dcgan {
         return GENERATOR_OUTPUT;
     }
 
-    /** DCGAN_D: k4 s2 p1 + LeakyReLU, extra 3x3 layers, k4 s2 p1 + BN + LeakyReLU down to 4x4, k4 s1 p0 to 1x1. */
+    /**
+     * DCGAN_D: k4 s2 p1 + LeakyReLU, extra 3x3 layers, k4 s2 p1 + BN + LeakyReLU down to 4x4, k4 s1 p0
+     * to 1x1. Without BatchNorm (the gradient penalty's critic) each hidden convolution carries its
+     * LeakyReLU itself, as the first one does.
+     */
     private static String addCriticLayers(GraphBuilder b, ModelConfig m, String input) {
         int channels = m.ndf();
         String last = conv(b, "d0", input, m.channels(), channels, 4, 2, 1, leaky());
         int layer = 1;
         for (int t = 0; t < m.extraLayers(); t++, layer++) {
-            last = conv(b, "d" + layer, last, channels, channels, 3, 1, 1, new ActivationIdentity());
-            last = batchNormThen(b, "d" + layer, last, channels, leaky());
+            last = criticHidden(b, m, "d" + layer, last, channels, channels, 3, 1, 1);
         }
         for (int size = m.imageSize() / 2; size > 4; size /= 2, layer++) {
-            last = conv(b, "d" + layer, last, channels, channels * 2, 4, 2, 1, new ActivationIdentity());
+            last = criticHidden(b, m, "d" + layer, last, channels, channels * 2, 4, 2, 1);
             channels *= 2;
-            last = batchNormThen(b, "d" + layer, last, channels, leaky());
         }
         return conv(b, CRITIC_SCORE, last, channels, 1, 4, 1, 0, new ActivationIdentity());
+    }
+
+    private static String criticHidden(GraphBuilder b, ModelConfig m, String name, String input, int nIn, int nOut,
+                                       int kernel, int stride, int pad) {
+        if (!m.criticBatchNorm()) {
+            return conv(b, name, input, nIn, nOut, kernel, stride, pad, leaky());
+        }
+        String convolved = conv(b, name, input, nIn, nOut, kernel, stride, pad, new ActivationIdentity());
+        return batchNormThen(b, name, convolved, nOut, leaky());
     }
 
     private static String deconv(GraphBuilder b, String name, String input, int nIn, int nOut,

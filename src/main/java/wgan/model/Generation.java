@@ -26,6 +26,15 @@ public final class Generation {
         return Nd4j.create(values, new long[]{n, nz, 1, 1}, 'c');
     }
 
+    /** n weights uniform in [0, 1), shaped [n, 1, 1, 1]: the gradient penalty's interpolation, one per image. */
+    public static INDArray uniform(Rng rng, int n) {
+        float[] values = new float[n];
+        for (int i = 0; i < n; i++) {
+            values[i] = (float) rng.nextDouble();
+        }
+        return Nd4j.create(values, new long[]{n, 1, 1, 1}, 'c');
+    }
+
     /** Images for the given noise, [n, C, S, S] in [-1, 1]. */
     public static INDArray generate(ComputationGraph generator, INDArray noise) {
         long n = noise.size(0);

@@ -23,10 +23,16 @@ public interface Optimizer {
 
     void setSteps(long steps);
 
+    /** With Adam's betas as the WGAN reference's --adam sets them (0.5, 0.999). */
     static Optimizer create(OptimizerKind kind, double learningRate, INDArray like) {
+        return create(kind, learningRate, like, new double[]{0.5, 0.999});
+    }
+
+    /** @param adamBetas beta1, beta2 (RMSprop ignores them) */
+    static Optimizer create(OptimizerKind kind, double learningRate, INDArray like, double[] adamBetas) {
         return switch (kind) {
             case rmsprop -> new RmsProp(learningRate, like);
-            case adam -> new Adam(learningRate, like);
+            case adam -> new Adam(learningRate, adamBetas[0], adamBetas[1], like);
         };
     }
 }

@@ -16,13 +16,26 @@ import wgan.model.GanNetworks;
 public record EngineChoice(Engine engine, String line) {
 
     public static EngineChoice of(EngineKind kind, GanNetworks nets) {
+        return of(kind, nets, false);
+    }
+
+    /** @param penalty whether the steps need the gradient penalty, which only the fast engine computes */
+    public static EngineChoice of(EngineKind kind, GanNetworks nets, boolean penalty) {
         if (kind == EngineKind.graph) {
+            if (penalty) {
+                throw new InputException("--loss wgan-gp cannot run with --engine graph: " + GraphEngine.PENALTY_NEEDS_FAST_ENGINE
+                        + "; use --engine auto or fast");
+            }
             return graph(nets, "chosen with --engine graph");
         }
         try {
             Engine fast = FastEngine.create(nets);
             return new EngineChoice(fast, "engine: " + fast.description());
         } catch (UnsupportedGraphException e) {
+            if (penalty) {
+                throw new InputException("--loss wgan-gp needs the fast engine, which cannot run these networks: "
+                        + e.getMessage());
+            }
             if (kind == EngineKind.fast) {
                 throw new InputException("--engine fast cannot run these networks: " + e.getMessage()
                         + "; use --engine graph (or auto)");

@@ -3,6 +3,7 @@ package wgan.train;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.nd4j.linalg.factory.Nd4j;
 import wgan.config.EngineKind;
+import wgan.config.LossKind;
 import wgan.config.OptimizerKind;
 import wgan.config.TrainConfig;
 import wgan.config.Versions;
@@ -37,6 +38,8 @@ public final class RunOptions {
         options.put("eval_n", c.evalImages());
         options.put("holdout", c.holdout());
         options.put("engine", c.engine().name());
+        options.put("loss", c.loss().flag());
+        options.put("gp_weight", c.gpWeight());
         options.put("engine_used", engineUsed);
         options.put("model", GeneratorCheckpoint.modelToMap(c.model()));
         options.put("images_used", images);
@@ -55,7 +58,8 @@ public final class RunOptions {
                 OptimizerKind.valueOf(o.get("optimizer").asText()), o.get("seed").asLong(),
                 Path.of(o.get("out").asText()), o.path("checkpoint_every").asInt(0), o.path("keep").asInt(0),
                 o.path("eval_every").asInt(1), o.path("eval_n").asInt(2048), o.path("holdout").asInt(-1),
-                EngineKind.valueOf(o.path("engine").asText("auto")));
+                EngineKind.valueOf(o.path("engine").asText("auto")), LossKind.fromFlag(o.path("loss").asText("wgan-clip")),
+                o.path("gp_weight").asDouble(10));
     }
 
     public static Map<String, Object> backend() {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import wgan.config.LossKind;
 import wgan.config.TrainConfig;
 import wgan.data.EpochBatches;
 import wgan.data.ImageSet;
@@ -91,11 +92,11 @@ public final class Trainer {
         this.nets = nets;
         this.noise = noise;
         this.progress = progress;
-        EngineChoice engine = EngineChoice.of(config.engine(), nets);
+        EngineChoice engine = EngineChoice.of(config.engine(), nets, config.loss() == LossKind.WGAN_GP);
         console.println(engine.line());
-        this.steps = new WganSteps(nets, engine.engine(), config.clip(),
-                Optimizer.create(config.optimizer(), config.lrD(), nets.critic().params()),
-                Optimizer.create(config.optimizer(), config.lrG(), nets.generator().params()));
+        this.steps = new WganSteps(nets, engine.engine(), config.loss(), config.clip(), config.gpWeight(),
+                Optimizer.create(config.optimizer(), config.lrD(), nets.critic().params(), config.adamBetas()),
+                Optimizer.create(config.optimizer(), config.lrG(), nets.generator().params(), config.adamBetas()));
         this.fixedNoise = Generation.noise(Rng.derive(config.seed(), "fixed-noise"), GRID_IMAGES, config.model().nz());
         this.checkpoints = run.checkpoints(config.keepEpochs());
         this.split = CriticCheck.Split.of(data.count(), config.holdoutFor(data.count()), config.seed());
@@ -179,12 +180,12 @@ public final class Trainer {
             long start = System.nanoTime();
 
             // (1) the critic, K times or until the epoch's batches run out
-            int planned = Schedule.criticStepsBefore(progress.generatorIterations, config.nCritic());
+            int planned = Schedule.criticStepsBefore(progress.generatorIterations, config.nCritic(), config.loss());
             int phaseSteps = 0;
             long realImages = 0;
             while (progress.criticStepsInPhase < planned && batches.hasNext()) {
                 try (INDArray real = batches.next(); INDArray z = Generation.noise(noise, batch, nz)) {
-                    lastCritic = steps.criticStep(real, z);
+                    lastCritic = criticStep(real, z);
                     realImages += real.size(0);
                 }
                 progress.batchesInEpoch++;
@@ -217,9 +218,10 @@ public final class Trainer {
             epochImages += realImages;
             double seconds = (System.nanoTime() - start) / 1e9;
             WganSteps.CriticResult c = lastCritic != null ? lastCritic
-                    : new WganSteps.CriticResult(Double.NaN, Double.NaN, Double.NaN); // resumed at a phase's end
+                    : new WganSteps.CriticResult(Double.NaN, Double.NaN, Double.NaN, Double.NaN); // resumed at a phase's end
             metrics.write(new IterationRecord(progress.epoch, progress.generatorIterations, phaseSteps, c.lossD(),
-                    lossG, c.realMean(), c.fakeMean(), seconds, realImages / seconds));
+                    lossG, c.realMean(), c.fakeMean(), seconds, realImages / seconds,
+                    config.loss() == LossKind.WGAN_GP ? c.penalty() : Double.NaN));
 
             // (3) checkpoints between epochs, and stops
             if (checkpointDue() && batches.hasNext()) {
@@ -245,6 +247,19 @@ public final class Trainer {
                 lastCritic != null ? lastCritic.lossD() : Double.NaN, lossG, epochImages / epochSeconds,
                 duration(epochSeconds), quality));
         return EpochEnd.DONE;
+    }
+
+    /**
+     * One critic step on a real batch and fresh noise; the gradient penalty's interpolation weights
+     * come from the same noise generator, so a resumed run draws the same ones.
+     */
+    private WganSteps.CriticResult criticStep(INDArray real, INDArray z) {
+        if (config.loss() != LossKind.WGAN_GP) {
+            return steps.criticStep(real, z);
+        }
+        try (INDArray alpha = Generation.uniform(noise, (int) real.size(0))) {
+            return steps.criticStep(real, z, alpha);
+        }
     }
 
     /**

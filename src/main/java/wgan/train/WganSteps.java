@@ -2,6 +2,9 @@ package wgan.train;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import wgan.config.LossKind;
 import wgan.engine.Engine;
 import wgan.model.GanNetworks;
 import wgan.model.ParamBlock;
@@ -10,8 +13,10 @@ import wgan.optim.Optimizer;
 
 /**
  * One critic step and one generator step, exactly as the WGAN reference (main.py) does them, on
- * whichever {@link Engine} computes the passes. The inputs (real images, noise) come from the
- * caller, so tests can feed fixed values.
+ * whichever {@link Engine} computes the passes; with {@link LossKind#WGAN_GP}, the critic step of
+ * Gulrajani et al. (igul222/improved_wgan_training) instead: no clipping, and lambda times the
+ * gradient penalty on interpolates of real and fake images added to the critic's loss. The inputs
+ * (real images, noise, interpolation weights) come from the caller, so tests can feed fixed values.
  *
  * <p>The steps allocate no large array: ND4J frees native memory only when Java's garbage
  * collector runs, so per-step garbage made resident memory grow by ~0.7 GB per generator
@@ -20,20 +25,36 @@ import wgan.optim.Optimizer;
 public final class WganSteps {
     private final GanNetworks nets;
     private final Engine engine;
+    private final LossKind loss;
     private final double clip;
+    private final double gpWeight;
     private final Optimizer criticOptimizer;
     private final Optimizer generatorOptimizer;
     private final INDArray criticGradientSum;
+    private INDArray interpolates;
 
-    /** Losses of one critic step, in the reference's sign: lossD = D(real) - D(fake). */
-    public record CriticResult(double lossD, double realMean, double fakeMean) {
+    /**
+     * Losses of one critic step, in the reference's sign: lossD = D(real) - D(fake) (minus the
+     * Wasserstein estimate); penalty is lambda * GP (0 with clipping): the critic minimises
+     * lossD + penalty.
+     */
+    public record CriticResult(double lossD, double realMean, double fakeMean, double penalty) {
     }
 
+    /** The WGAN paper's steps: weight clipping to [-clip, clip]. */
     public WganSteps(GanNetworks nets, Engine engine, double clip, Optimizer criticOptimizer,
                      Optimizer generatorOptimizer) {
+        this(nets, engine, LossKind.WGAN_CLIP, clip, 0, criticOptimizer, generatorOptimizer);
+    }
+
+    /** @param gpWeight lambda of the gradient penalty (with {@link LossKind#WGAN_GP}; clip is then unused) */
+    public WganSteps(GanNetworks nets, Engine engine, LossKind loss, double clip, double gpWeight,
+                     Optimizer criticOptimizer, Optimizer generatorOptimizer) {
         this.nets = nets;
         this.engine = engine;
+        this.loss = loss;
         this.clip = clip;
+        this.gpWeight = gpWeight;
         this.criticOptimizer = criticOptimizer;
         this.generatorOptimizer = generatorOptimizer;
         this.criticGradientSum = engine.criticGradient().ulike();
@@ -45,14 +66,61 @@ public final class WganSteps {
      * the generator in training mode and are not backpropagated into it.
      */
     public CriticResult criticStep(INDArray realImages, INDArray noise) {
+        if (loss != LossKind.WGAN_CLIP) {
+            throw new IllegalStateException("the gradient penalty's critic step needs interpolation weights");
+        }
         clampCritic();
+        return criticUpdate(realImages, noise, null);
+    }
+
+    /**
+     * The gradient penalty's critic step: no clipping; the gradient of mean D(real) - mean D(fake)
+     * + lambda * mean_n (||grad D(x_n)|| - 1)^2 on x_n = alpha_n * real_n + (1 - alpha_n) * fake_n.
+     * A short real batch of n images is interpolated with the first n fakes.
+     *
+     * @param alpha one weight per real image, uniform in [0, 1], shape [n, 1, 1, 1]
+     */
+    public CriticResult criticStep(INDArray realImages, INDArray noise, INDArray alpha) {
+        if (loss != LossKind.WGAN_GP) {
+            throw new IllegalStateException("interpolation weights are for the gradient penalty");
+        }
+        return criticUpdate(realImages, noise, alpha);
+    }
+
+    private CriticResult criticUpdate(INDArray realImages, INDArray noise, INDArray alpha) {
         INDArray gradient = engine.criticGradient();
         double realMean = engine.criticPass(realImages, +1);
         criticGradientSum.assign(gradient);
-        double fakeMean = -engine.criticPass(engine.fakes(noise), -1);
+        INDArray fakes = engine.fakes(noise);
+        if (alpha != null) {
+            interpolate(realImages, fakes, alpha);
+        }
+        double fakeMean = -engine.criticPass(fakes, -1);
         gradient.addi(criticGradientSum);
+        double penalty = 0;
+        if (alpha != null) {
+            criticGradientSum.assign(gradient);
+            penalty = engine.gradientPenalty(interpolates, gpWeight);
+            gradient.addi(criticGradientSum);
+        }
         criticOptimizer.step(nets.critic().params(), gradient);
-        return new CriticResult(realMean - fakeMean, realMean, fakeMean);
+        return new CriticResult(realMean - fakeMean, realMean, fakeMean, penalty);
+    }
+
+    /** interpolates := fake + alpha * (real - fake), per image, over the first n fakes. */
+    private void interpolate(INDArray real, INDArray fakes, INDArray alpha) {
+        long n = real.size(0);
+        if (interpolates == null || interpolates.size(0) != n) {
+            if (interpolates != null) {
+                interpolates.close();
+            }
+            interpolates = Nd4j.createUninitialized(real.dataType(), real.shape()).detach();
+        }
+        INDArray fake = n == fakes.size(0) ? fakes : fakes.get(NDArrayIndex.interval(0, n));
+        INDArray flat = interpolates.reshape(n, real.length() / n);
+        interpolates.assign(real).subi(fake);
+        flat.muliColumnVector(alpha.reshape(n, 1));
+        interpolates.addi(fake);
     }
 
     /**

@@ -108,7 +108,7 @@ class ReportPageTest {
                     genIter++;
                     double w = 1.5 / Math.sqrt(genIter) + 0.05 * Math.sin(genIter);
                     log.write(new IterationRecord(epoch, genIter, 5, -w, 0.3 - 0.1 * Math.cos(genIter), 0.1, 0.1 + w,
-                            0.5, 600 + 30 * Math.sin(genIter / 3.0)));
+                            0.5, 600 + 30 * Math.sin(genIter / 3.0), Double.NaN));
                 }
                 double swd = 40.0 / epoch;
                 log.writeQuality(epoch, genIter, new QualityProbe.Result(64, new int[]{16}, new double[]{swd}, swd,

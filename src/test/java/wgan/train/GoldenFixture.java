@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import wgan.config.LossKind;
 import wgan.config.ModelConfig;
 import wgan.config.OptimizerKind;
 import wgan.engine.Engine;
@@ -24,18 +25,22 @@ final class GoldenFixture {
     final JsonNode json;
     final OptimizerKind optimizer;
 
-    private GoldenFixture(JsonNode json, OptimizerKind optimizer) {
+    final LossKind loss;
+
+    private GoldenFixture(JsonNode json) {
         this.json = json;
-        this.optimizer = optimizer;
+        this.optimizer = OptimizerKind.valueOf(json.get("optimizer").asText());
+        this.loss = LossKind.fromFlag(json.path("loss").asText("wgan-clip"));
     }
 
-    static GoldenFixture load(String optimizer) {
-        String resource = "/golden/wgan-steps-" + optimizer + ".json";
+    /** @param name rmsprop, adam (clipping) or gp (the gradient penalty, with Adam) */
+    static GoldenFixture load(String name) {
+        String resource = "/golden/wgan-steps-" + name + ".json";
         try (InputStream in = GoldenFixture.class.getResourceAsStream(resource)) {
             if (in == null) {
                 throw new IOException("missing test resource " + resource);
             }
-            return new GoldenFixture(new ObjectMapper().readTree(in), OptimizerKind.valueOf(optimizer));
+            return new GoldenFixture(new ObjectMapper().readTree(in));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -44,7 +49,7 @@ final class GoldenFixture {
     ModelConfig model() {
         JsonNode m = json.get("model");
         return new ModelConfig(m.get("image_size").asInt(), m.get("channels").asInt(), m.get("nz").asInt(),
-                m.get("ngf").asInt(), m.get("ndf").asInt(), m.get("extra_layers").asInt());
+                m.get("ngf").asInt(), m.get("ndf").asInt(), m.get("extra_layers").asInt(), loss != LossKind.WGAN_GP);
     }
 
     /** Networks of the given precision holding the reference's initial parameters. */
@@ -66,9 +71,10 @@ final class GoldenFixture {
     /** Training steps with the fixture's settings on an engine, the optimisers optionally wrapped. */
     WganSteps steps(GanNetworks nets, Engine engine, java.util.function.UnaryOperator<Optimizer> wrap) {
         double lr = json.get("lr").asDouble();
-        return new WganSteps(nets, engine, json.get("clip").asDouble(),
-                wrap.apply(Optimizer.create(optimizer, lr, nets.critic().params())),
-                wrap.apply(Optimizer.create(optimizer, lr, nets.generator().params())));
+        double[] betas = GoldenFixture.doubles(json.get("betas"));
+        return new WganSteps(nets, engine, loss, json.get("clip").asDouble(), json.get("gp_weight").asDouble(),
+                wrap.apply(Optimizer.create(optimizer, lr, nets.critic().params(), betas)),
+                wrap.apply(Optimizer.create(optimizer, lr, nets.generator().params(), betas)));
     }
 
     INDArray input(String name, DataType dataType) {

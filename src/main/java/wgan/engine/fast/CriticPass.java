@@ -150,6 +150,89 @@ final class CriticPass {
         return signedMean;
     }
 
+    /**
+     * The gradient penalty of Gulrajani et al. on the interpolates x (overwritten, used as work
+     * space): returns weight * mean_n (||grad_x D(x_n)||_2 - 1)^2 and writes its gradient with
+     * respect to every critic weight into the gradient view. DL4J cannot differentiate a gradient,
+     * so this does it: with LeakyReLU and no BatchNorm, D is piecewise linear, so for a direction
+     * v, v . grad_x D(x) is the critic run as a linear network on v with the slopes of x's forward
+     * pass fixed. The penalty's weight gradient is then sum_n d/dW [v_n . g_n(W)] with
+     * v_n = dPenalty/dg_n held fixed: for each layer, the weight gradient of that linear network,
+     * whose backward signals are exactly those of x's own input-gradient backward (upstream 1 per
+     * image). So: one forward and input-gradient backward on x, one linear forward on v, and one
+     * weight-gradient pass per layer.
+     */
+    double penalty(INDArray x, double weight) {
+        for (Stage s : stages) {
+            if (s.norm != null) {
+                throw Stages.unsupported("the gradient penalty needs a critic without BatchNorm, as --loss wgan-gp builds it");
+            }
+        }
+        forward(x, +1);
+        slopesForPenalty();
+        int last = stages.size() - 1;
+        grad[last].assign(1.0); // upstream 1 per image: grad[i] becomes dD/d(out[i]) per image
+        for (int i = last; i >= 0; i--) {
+            if (stages.get(i).leaky) {
+                applySlopes(i, grad[i]);
+            }
+            conv2dInputGradient(stages.get(i).conv, grad[i], i == 0 ? inputGradient : grad[i - 1]);
+        }
+        // v_n = weight * 2 (||g_n|| - 1) / ||g_n|| / batch * g_n, in place over the image gradient
+        INDArray g = inputGradient.reshape(batch, inputGradient.length() / batch);
+        double[] norms = g.norm2(1).toDoubleVector();
+        double penalty = 0;
+        double[] scale = new double[norms.length];
+        for (int n = 0; n < norms.length; n++) {
+            penalty += (norms[n] - 1) * (norms[n] - 1);
+            scale[n] = norms[n] == 0 ? 0 : weight * 2 * (norms[n] - 1) / norms[n] / batch;
+        }
+        try (INDArray column = Nd4j.createFromArray(scale).castTo(dataType).reshape(batch, 1)) {
+            g.muliColumnVector(column);
+        }
+        // The linear network on v: out[i] := slopes_i * conv_i(previous), the previous being v for i = 0.
+        for (int i = 0; i <= last; i++) {
+            conv2d(i == 0 ? inputGradient : out[i - 1], stages.get(i).conv, out[i]);
+            if (stages.get(i).leaky) {
+                applySlopes(i, out[i]);
+            }
+        }
+        // Each layer's weight gradient: its input in the linear network against x's backward signal.
+        for (int i = 0; i <= last; i++) {
+            Conv c = stages.get(i).conv;
+            if (i == 0) {
+                firstWeightGradient.run(inputGradient, grad[0], c.weightGradient);
+            } else {
+                conv2dBackward(out[i - 1], c, grad[i], act[i - 1]); // act[i - 1]'s slopes are spent: scratch
+            }
+        }
+        return weight * penalty / batch;
+    }
+
+    /**
+     * After a forward: the LeakyReLU slope of every hidden activation where the penalty's passes
+     * read it. The fused kernels read the slope from act's sign, which the passes keep until the
+     * last use; the op path keeps the slopes themselves in act.
+     */
+    private void slopesForPenalty() {
+        if (fusedLeaky == null) {
+            for (int i = 0; i < stages.size(); i++) {
+                if (stages.get(i).leaky) {
+                    LeakyRelu.derivativeInPlace(act[i]);
+                }
+            }
+        }
+    }
+
+    /** values := values * LeakyReLU'(stage i's forward), by its slopes (see {@link #slopesForPenalty}). */
+    private void applySlopes(int i, INDArray values) {
+        if (fusedLeaky != null) {
+            fusedLeaky.backward(values, act[i]);
+        } else {
+            values.muli(act[i]);
+        }
+    }
+
     /** Times every layer's parts from now on (wgan bench --profile). */
     void timeWith(SectionTimer sectionTimer) {
         this.timer = sectionTimer;
