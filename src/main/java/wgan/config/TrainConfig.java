@@ -54,6 +54,10 @@ public record TrainConfig(ModelConfig model, Path data, int epochs, int batchSiz
         if (engine == null) {
             throw new InputException("--engine must be auto, fast or graph");
         }
+        if (loss == LossKind.WGAN_GP && engine == EngineKind.graph) {
+            throw new InputException("--loss wgan-gp cannot run with --engine graph: the gradient penalty needs the fast"
+                    + " engine (DL4J 1.0.0-M2.1 cannot differentiate a gradient); use --engine auto or fast");
+        }
         if (holdout < -1) {
             throw new InputException("--holdout must be 0 or more, got " + holdout);
         }

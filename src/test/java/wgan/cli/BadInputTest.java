@@ -52,6 +52,20 @@ class BadInputTest {
     }
 
     @Test
+    void gradientPenaltyOptions(@TempDir Path tmp) throws Exception {
+        TestImages.writeTree(tmp.resolve("imgs"), 2, 1, 20, 20, 1);
+        String data = tmp.resolve("imgs").toString();
+        assertUsageError(CliRunner.run("train", "--data", data, "--loss", "wgan-hinge"), "the losses are wgan-clip and wgan-gp");
+        assertUsageError(CliRunner.run("train", "--data", data, "--loss", "wgan-gp", "--gp-weight", "-1"), "--gp-weight must be 0 or more");
+        assertUsageError(CliRunner.run("train", "--data", data, "--loss", "wgan-gp", "--clip", "0.01"), "uses no clipping");
+        assertUsageError(CliRunner.run("train", "--data", data, "--gp-weight", "5"), "give it with --loss wgan-gp");
+        assertUsageError(CliRunner.run("train", "--data", data, "--out", tmp.resolve("r").toString(), "--loss", "wgan-gp",
+                "--engine", "graph"), "--loss wgan-gp cannot run with --engine graph");
+        assertUsageError(CliRunner.run("bench", "--loss", "wgan-gp", "--engine", "graph", "--iters", "1", "--warmup", "0",
+                "--image-size", "16", "--ngf", "4", "--ndf", "4"), "--loss wgan-gp cannot run with --engine graph");
+    }
+
+    @Test
     void criticStepsAndClipMustBePositive(@TempDir Path tmp) throws Exception {
         TestImages.writeTree(tmp, 2, 1, 20, 20, 1);
         assertUsageError(CliRunner.run("train", "--data", tmp.toString(), "--n-critic", "0"), "--n-critic");

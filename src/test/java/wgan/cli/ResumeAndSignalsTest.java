@@ -47,11 +47,24 @@ class ResumeAndSignalsTest {
 
     @Test
     void killedAndResumedRunEqualsUninterruptedRun(@TempDir Path tmp) throws Exception {
+        assertKilledAndResumedRunEqualsUninterrupted(tmp);
+    }
+
+    /** The penalty's interpolation weights come from the checkpointed noise generator too. */
+    @Test
+    void killedAndResumedGradientPenaltyRunEqualsUninterruptedRun(@TempDir Path tmp) throws Exception {
+        assertKilledAndResumedRunEqualsUninterrupted(tmp, "--loss", "wgan-gp");
+        JsonNode options = JSON.readTree(tmp.resolve("killed").resolve("options.json").toFile());
+        assertEquals("wgan-gp", options.get("loss").asText());
+        assertEquals(false, options.get("model").get("critic_batch_norm").asBoolean());
+    }
+
+    private static void assertKilledAndResumedRunEqualsUninterrupted(Path tmp, String... extra) throws Exception {
         Path straight = tmp.resolve("straight");
-        assertEquals(0, WganProcess.run(tmp.resolve("straight.log"), LIMIT, train(straight, 12)));
+        assertEquals(0, WganProcess.run(tmp.resolve("straight.log"), LIMIT, train(straight, 12, extra)));
 
         Path killed = tmp.resolve("killed");
-        WganProcess first = WganProcess.start(tmp.resolve("killed-1.log"), train(killed, 12));
+        WganProcess first = WganProcess.start(tmp.resolve("killed-1.log"), train(killed, 12, extra));
         first.awaitCondition(() -> WganProcess.iterations(killed.resolve("metrics.jsonl")) >= 4, LIMIT);
         first.process.destroyForcibly(); // SIGKILL, at whatever the process was doing
         first.waitFor(LIMIT);
