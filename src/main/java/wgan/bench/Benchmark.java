@@ -59,11 +59,11 @@ public final class Benchmark {
                              LossKind loss, Consumer<String> engineLine) {
         boolean gp = loss == LossKind.WGAN_GP;
         GanNetworks nets = GanNetworks.initialised(model.withCriticBatchNorm(!gp), DataType.FLOAT, 1);
-        EngineChoice engine = EngineChoice.of(engineKind, nets, gp);
+        EngineChoice engine = EngineChoice.of(engineKind, nets, gp ? "--loss wgan-gp" : null);
         engineLine.accept(engine.line());
         OptimizerKind kind = gp ? OptimizerKind.adam : OptimizerKind.rmsprop;
         double[] betas = gp ? new double[]{0.0, 0.9} : new double[]{0.5, 0.999};
-        WganSteps steps = new WganSteps(nets, engine.engine(), loss, 0.01, 10,
+        WganSteps steps = new WganSteps(nets, engine.engine(), loss, 0.01, 10, null,
                 Optimizer.create(kind, gp ? 1e-4 : 5e-5, nets.critic().params(), betas),
                 Optimizer.create(kind, gp ? 1e-4 : 5e-5, nets.generator().params(), betas));
         Rng rng = new Rng(1);

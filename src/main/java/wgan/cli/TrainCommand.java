@@ -7,6 +7,7 @@ import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import sun.misc.Signal;
+import wgan.config.AugmentOp;
 import wgan.config.InputException;
 import wgan.config.LossKind;
 import wgan.config.OptimizerKind;
@@ -65,6 +66,11 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--gp-weight", paramLabel = "LAMBDA", defaultValue = "10",
             description = "Weight of the gradient penalty (with --loss wgan-gp).")
     double gpWeight;
+
+    @Option(names = "--augment", paramLabel = "POLICY", defaultValue = "none",
+            description = "DiffAugment (Zhao et al. 2020) on every image the critic sees and, with its backward, between"
+                    + " the networks in the generator step: any of color, translation, cutout, comma-separated; none.")
+    String augment;
 
     @Option(names = "--n-critic", paramLabel = "K", defaultValue = "5",
             description = "Critic steps per generator step (with clipping 100 for the first 25 generator iterations"
@@ -321,7 +327,7 @@ final class TrainCommand implements Callable<Integer> {
         OptimizerKind kind = gp && !given("--optimizer") ? OptimizerKind.adam : optimizer;
         return new TrainConfig(model.toConfig().withCriticBatchNorm(!gp), dataDir, epochs, batch.batchSize, nCritic, clip,
                 criticLr, generatorLr, kind, runSeed, runDir, checkpointEvery, keep, evalEvery, evalImages, holdout,
-                engine.engine, loss, gpWeight);
+                engine.engine, loss, gpWeight, AugmentOp.parse(augment));
     }
 
     private ImageSet loadImages(TrainConfig config, PrintStream console) {

@@ -1,6 +1,7 @@
 package wgan.config;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Every resolved option of one training run. Immutable; built once by the CLI and passed down.
@@ -25,11 +26,12 @@ import java.nio.file.Path;
  * @param engine       which engine computes the steps (auto, fast, graph)
  * @param loss         weight clipping (the paper's) or the gradient penalty
  * @param gpWeight     the gradient penalty's lambda (used with {@link LossKind#WGAN_GP})
+ * @param augment      DiffAugment's policies for every critic input, in order; empty for none
  */
 public record TrainConfig(ModelConfig model, Path data, int epochs, int batchSize, int nCritic, double clip,
                           double lrD, double lrG, OptimizerKind optimizer, long seed, Path outDir,
                           int checkpointEvery, int keepEpochs, int evalEvery, int evalImages, int holdout,
-                          EngineKind engine, LossKind loss, double gpWeight) {
+                          EngineKind engine, LossKind loss, double gpWeight, List<AugmentOp> augment) {
 
     public TrainConfig {
         ModelConfig.requirePositive("--epochs", epochs);
@@ -54,9 +56,14 @@ public record TrainConfig(ModelConfig model, Path data, int epochs, int batchSiz
         if (engine == null) {
             throw new InputException("--engine must be auto, fast or graph");
         }
+        augment = List.copyOf(augment);
         if (loss == LossKind.WGAN_GP && engine == EngineKind.graph) {
             throw new InputException("--loss wgan-gp cannot run with --engine graph: the gradient penalty needs the fast"
                     + " engine (DL4J 1.0.0-M2.1 cannot differentiate a gradient); use --engine auto or fast");
+        }
+        if (!augment.isEmpty() && engine == EngineKind.graph) {
+            throw new InputException("--augment cannot run with --engine graph: the augmentation's backward sits between"
+                    + " the networks, which only the fast engine runs apart; use --engine auto or fast");
         }
         if (holdout < -1) {
             throw new InputException("--holdout must be 0 or more, got " + holdout);
@@ -66,7 +73,7 @@ public record TrainConfig(ModelConfig model, Path data, int epochs, int batchSiz
     /** The same run with the options that may change on --resume. */
     public TrainConfig withResumable(int newEpochs, int newCheckpointEvery, int newKeepEpochs) {
         return new TrainConfig(model, data, newEpochs, batchSize, nCritic, clip, lrD, lrG, optimizer, seed, outDir,
-                newCheckpointEvery, newKeepEpochs, evalEvery, evalImages, holdout, engine, loss, gpWeight);
+                newCheckpointEvery, newKeepEpochs, evalEvery, evalImages, holdout, engine, loss, gpWeight, augment);
     }
 
     /** Adam's betas: the WGAN reference's (0.5, 0.999) with clipping, Gulrajani et al.'s (0, 0.9) with the penalty. */

@@ -41,6 +41,14 @@ public interface Engine {
     double generatorPass(INDArray noise);
 
     /**
+     * As {@link #generatorPass(INDArray)}, with the critic scoring augmenter.forward(G(noise)) and
+     * the gradient going back through augmenter.backward into the generator.
+     *
+     * @throws UnsupportedGraphException where the engine cannot put a transform between the networks
+     */
+    double generatorPass(INDArray noise, Augmenter augmenter);
+
+    /**
      * The gradient penalty of Gulrajani et al. on interpolated images (which it may overwrite):
      * returns weight * mean_n (||grad_x D(x_n)||_2 - 1)^2 and writes its gradient with respect to
      * the critic's weights (overwritten) into {@link #criticGradient()}.

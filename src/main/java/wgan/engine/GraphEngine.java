@@ -38,6 +38,8 @@ import java.util.Map;
 public final class GraphEngine implements Engine {
     public static final String PENALTY_NEEDS_FAST_ENGINE = "the gradient penalty needs the fast engine: DL4J 1.0.0-M2.1"
             + " cannot differentiate a gradient";
+    public static final String AUGMENT_NEEDS_FAST_ENGINE = "--augment needs the fast engine: DL4J's chained graph runs"
+            + " the generator straight into the critic, with no place for the augmentation's backward";
     private final GanNetworks nets;
     private final INDArray criticGradient;
     private final INDArray chainedGradient;
@@ -109,6 +111,15 @@ public final class GraphEngine implements Engine {
         }
         applyDl4jRunningStatistics(params, chainedGradient, chainedCriticStatistics);
         return lossG;
+    }
+
+    /** The chained graph runs the generator straight into the critic: nothing can sit between them. */
+    @Override
+    public double generatorPass(INDArray noise, Augmenter augmenter) {
+        if (augmenter != null) {
+            throw new UnsupportedGraphException(AUGMENT_NEEDS_FAST_ENGINE);
+        }
+        return generatorPass(noise);
     }
 
     /** DL4J 1.0.0-M2.1 cannot take the derivative of a derivative (dl4j-notes, SameDiff's doDiff). */

@@ -1,12 +1,17 @@
 package wgan.train;
 
+import wgan.config.AugmentOp;
 import wgan.config.EngineKind;
+import wgan.config.LossKind;
 import wgan.config.InputException;
 import wgan.engine.Engine;
 import wgan.engine.GraphEngine;
 import wgan.engine.UnsupportedGraphException;
 import wgan.engine.fast.FastEngine;
 import wgan.model.GanNetworks;
+
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The engine for --engine and the networks, with the reason for the choice: the startup line
@@ -16,15 +21,17 @@ import wgan.model.GanNetworks;
 public record EngineChoice(Engine engine, String line) {
 
     public static EngineChoice of(EngineKind kind, GanNetworks nets) {
-        return of(kind, nets, false);
+        return of(kind, nets, null);
     }
 
-    /** @param penalty whether the steps need the gradient penalty, which only the fast engine computes */
-    public static EngineChoice of(EngineKind kind, GanNetworks nets, boolean penalty) {
+    /**
+     * @param fastOnly the option that needs the fast engine (the gradient penalty, augmentation),
+     *                 or null: with it, the graph engine is never a fallback
+     */
+    public static EngineChoice of(EngineKind kind, GanNetworks nets, String fastOnly) {
         if (kind == EngineKind.graph) {
-            if (penalty) {
-                throw new InputException("--loss wgan-gp cannot run with --engine graph: " + GraphEngine.PENALTY_NEEDS_FAST_ENGINE
-                        + "; use --engine auto or fast");
+            if (fastOnly != null) {
+                throw new InputException(fastOnly + " cannot run with --engine graph; use --engine auto or fast");
             }
             return graph(nets, "chosen with --engine graph");
         }
@@ -32,8 +39,8 @@ public record EngineChoice(Engine engine, String line) {
             Engine fast = FastEngine.create(nets);
             return new EngineChoice(fast, "engine: " + fast.description());
         } catch (UnsupportedGraphException e) {
-            if (penalty) {
-                throw new InputException("--loss wgan-gp needs the fast engine, which cannot run these networks: "
+            if (fastOnly != null) {
+                throw new InputException(fastOnly + " needs the fast engine, which cannot run these networks: "
                         + e.getMessage());
             }
             if (kind == EngineKind.fast) {
@@ -42,6 +49,18 @@ public record EngineChoice(Engine engine, String line) {
             }
             return graph(nets, e.getMessage());
         }
+    }
+
+    /** The options of a run that only the fast engine computes, for {@link #of}; null if none. */
+    public static String fastOnly(LossKind loss, List<AugmentOp> augment) {
+        List<String> options = new ArrayList<>();
+        if (loss == LossKind.WGAN_GP) {
+            options.add("--loss wgan-gp");
+        }
+        if (!augment.isEmpty()) {
+            options.add("--augment");
+        }
+        return options.isEmpty() ? null : String.join(" and ", options);
     }
 
     private static EngineChoice graph(GanNetworks nets, String why) {

@@ -2,6 +2,7 @@ package wgan.train;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.nd4j.linalg.factory.Nd4j;
+import wgan.config.AugmentOp;
 import wgan.config.EngineKind;
 import wgan.config.LossKind;
 import wgan.config.OptimizerKind;
@@ -40,6 +41,7 @@ public final class RunOptions {
         options.put("engine", c.engine().name());
         options.put("loss", c.loss().flag());
         options.put("gp_weight", c.gpWeight());
+        options.put("augment", AugmentOp.policy(c.augment()));
         options.put("engine_used", engineUsed);
         options.put("model", GeneratorCheckpoint.modelToMap(c.model()));
         options.put("images_used", images);
@@ -59,7 +61,7 @@ public final class RunOptions {
                 Path.of(o.get("out").asText()), o.path("checkpoint_every").asInt(0), o.path("keep").asInt(0),
                 o.path("eval_every").asInt(1), o.path("eval_n").asInt(2048), o.path("holdout").asInt(-1),
                 EngineKind.valueOf(o.path("engine").asText("auto")), LossKind.fromFlag(o.path("loss").asText("wgan-clip")),
-                o.path("gp_weight").asDouble(10));
+                o.path("gp_weight").asDouble(10), AugmentOp.parse(o.path("augment").asText("none")));
     }
 
     public static Map<String, Object> backend() {

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import wgan.augment.Augmentation;
+import wgan.augment.DiffAugment;
 import wgan.config.LossKind;
 import wgan.config.TrainConfig;
 import wgan.data.EpochBatches;
@@ -92,9 +94,13 @@ public final class Trainer {
         this.nets = nets;
         this.noise = noise;
         this.progress = progress;
-        EngineChoice engine = EngineChoice.of(config.engine(), nets, config.loss() == LossKind.WGAN_GP);
+        EngineChoice engine = EngineChoice.of(config.engine(), nets, EngineChoice.fastOnly(config.loss(), config.augment()));
         console.println(engine.line());
-        this.steps = new WganSteps(nets, engine.engine(), config.loss(), config.clip(), config.gpWeight(),
+        int side = config.model().imageSize();
+        DiffAugment augment = new DiffAugment(config.augment());
+        // Draws from the noise generator, which checkpoints hold: a resumed run draws the same ones.
+        Augmentation augmentation = new Augmentation(augment, n -> augment.draw(noise, n, side, side));
+        this.steps = new WganSteps(nets, engine.engine(), config.loss(), config.clip(), config.gpWeight(), augmentation,
                 Optimizer.create(config.optimizer(), config.lrD(), nets.critic().params(), config.adamBetas()),
                 Optimizer.create(config.optimizer(), config.lrG(), nets.generator().params(), config.adamBetas()));
         this.fixedNoise = Generation.noise(Rng.derive(config.seed(), "fixed-noise"), GRID_IMAGES, config.model().nz());

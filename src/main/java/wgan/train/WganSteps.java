@@ -4,6 +4,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
+import wgan.augment.Augmentation;
 import wgan.config.LossKind;
 import wgan.engine.Engine;
 import wgan.model.GanNetworks;
@@ -31,6 +32,8 @@ public final class WganSteps {
     private final Optimizer criticOptimizer;
     private final Optimizer generatorOptimizer;
     private final INDArray criticGradientSum;
+    /** DiffAugment on every critic input and between the networks in the generator step; null for none. */
+    private final Augmentation augmentation;
     private INDArray interpolates;
 
     /**
@@ -44,13 +47,17 @@ public final class WganSteps {
     /** The WGAN paper's steps: weight clipping to [-clip, clip]. */
     public WganSteps(GanNetworks nets, Engine engine, double clip, Optimizer criticOptimizer,
                      Optimizer generatorOptimizer) {
-        this(nets, engine, LossKind.WGAN_CLIP, clip, 0, criticOptimizer, generatorOptimizer);
+        this(nets, engine, LossKind.WGAN_CLIP, clip, 0, null, criticOptimizer, generatorOptimizer);
     }
 
-    /** @param gpWeight lambda of the gradient penalty (with {@link LossKind#WGAN_GP}; clip is then unused) */
+    /**
+     * @param gpWeight     lambda of the gradient penalty (with {@link LossKind#WGAN_GP}; clip is then unused)
+     * @param augmentation DiffAugment for every critic input and the generator step, or null
+     */
     public WganSteps(GanNetworks nets, Engine engine, LossKind loss, double clip, double gpWeight,
-                     Optimizer criticOptimizer, Optimizer generatorOptimizer) {
+                     Augmentation augmentation, Optimizer criticOptimizer, Optimizer generatorOptimizer) {
         this.nets = nets;
+        this.augmentation = augmentation == null || augmentation.augment().isEmpty() ? null : augmentation;
         this.engine = engine;
         this.loss = loss;
         this.clip = clip;
@@ -87,16 +94,25 @@ public final class WganSteps {
         return criticUpdate(realImages, noise, alpha);
     }
 
+    /**
+     * With augmentation the critic sees augmented reals and fakes (fresh draws for each), and the
+     * penalty interpolates between those: the critic's input space is the augmented one.
+     */
     private CriticResult criticUpdate(INDArray realImages, INDArray noise, INDArray alpha) {
         INDArray gradient = engine.criticGradient();
-        double realMean = engine.criticPass(realImages, +1);
+        INDArray real = augmented(realImages);
+        double realMean = engine.criticPass(real, +1);
         criticGradientSum.assign(gradient);
-        INDArray fakes = engine.fakes(noise);
+        INDArray fakes = augmented(engine.fakes(noise));
         if (alpha != null) {
-            interpolate(realImages, fakes, alpha);
+            interpolate(real, fakes, alpha);
         }
         double fakeMean = -engine.criticPass(fakes, -1);
         gradient.addi(criticGradientSum);
+        if (augmentation != null) {
+            real.close();
+            fakes.close();
+        }
         double penalty = 0;
         if (alpha != null) {
             criticGradientSum.assign(gradient);
@@ -105,6 +121,12 @@ public final class WganSteps {
         }
         criticOptimizer.step(nets.critic().params(), gradient);
         return new CriticResult(realMean - fakeMean, realMean, fakeMean, penalty);
+    }
+
+    /** The images through DiffAugment with fresh draws (a new array), or the images themselves without it. */
+    private INDArray augmented(INDArray images) {
+        return augmentation == null ? images
+                : augmentation.augment().forward(images, augmentation.draws().apply((int) images.size(0)));
     }
 
     /** interpolates := fake + alpha * (real - fake), per image, over the first n fakes. */
@@ -128,7 +150,8 @@ public final class WganSteps {
      * training mode, not updated). Returns loss_g = mean D(G(z)).
      */
     public double generatorStep(INDArray noise) {
-        double lossG = engine.generatorPass(noise);
+        double lossG = augmentation == null ? engine.generatorPass(noise)
+                : engine.generatorPass(noise, augmentation.augment().with(augmentation.draws().apply((int) noise.size(0))));
         generatorOptimizer.step(nets.generator().params(), engine.generatorGradient());
         return lossG;
     }

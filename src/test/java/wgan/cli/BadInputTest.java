@@ -61,6 +61,9 @@ class BadInputTest {
         assertUsageError(CliRunner.run("train", "--data", data, "--gp-weight", "5"), "give it with --loss wgan-gp");
         assertUsageError(CliRunner.run("train", "--data", data, "--out", tmp.resolve("r").toString(), "--loss", "wgan-gp",
                 "--engine", "graph"), "--loss wgan-gp cannot run with --engine graph");
+        assertUsageError(CliRunner.run("train", "--data", data, "--augment", "color,rotate"), "--augment: unknown 'rotate'");
+        assertUsageError(CliRunner.run("train", "--data", data, "--augment", "color", "--engine", "graph"),
+                "--augment cannot run with --engine graph");
         assertUsageError(CliRunner.run("bench", "--loss", "wgan-gp", "--engine", "graph", "--iters", "1", "--warmup", "0",
                 "--image-size", "16", "--ngf", "4", "--ndf", "4"), "--loss wgan-gp cannot run with --engine graph");
     }

@@ -72,7 +72,7 @@ final class GoldenFixture {
     WganSteps steps(GanNetworks nets, Engine engine, java.util.function.UnaryOperator<Optimizer> wrap) {
         double lr = json.get("lr").asDouble();
         double[] betas = GoldenFixture.doubles(json.get("betas"));
-        return new WganSteps(nets, engine, loss, json.get("clip").asDouble(), json.get("gp_weight").asDouble(),
+        return new WganSteps(nets, engine, loss, json.get("clip").asDouble(), json.get("gp_weight").asDouble(), null,
                 wrap.apply(Optimizer.create(optimizer, lr, nets.critic().params(), betas)),
                 wrap.apply(Optimizer.create(optimizer, lr, nets.generator().params(), betas)));
     }

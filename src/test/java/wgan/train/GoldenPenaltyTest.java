@@ -88,7 +88,7 @@ class GoldenPenaltyTest {
         UnsupportedGraphException e = assertThrows(UnsupportedGraphException.class,
                 () -> new GraphEngine(nets).gradientPenalty(fixture.input("real1", DataType.FLOAT), 10));
         assertEquals(GraphEngine.PENALTY_NEEDS_FAST_ENGINE, e.getMessage());
-        InputException refused = assertThrows(InputException.class, () -> EngineChoice.of(EngineKind.graph, nets, true));
+        InputException refused = assertThrows(InputException.class, () -> EngineChoice.of(EngineKind.graph, nets, "--loss wgan-gp"));
         assertTrue(refused.getMessage().startsWith("--loss wgan-gp cannot run with --engine graph"), refused.getMessage());
     }
 

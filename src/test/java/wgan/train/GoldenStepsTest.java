@@ -2,10 +2,12 @@ package wgan.train;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import wgan.engine.Engine;
 import wgan.engine.GraphEngine;
+import wgan.engine.fast.FastEngine;
 import wgan.model.GanNetworks;
 import wgan.model.ParamBlock;
 import wgan.model.ParamLayout;
@@ -17,20 +19,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The training steps against PyTorch running the WGAN reference's steps on the same weights and
  * inputs (fixtures from scripts/golden/make_golden_fixtures.py). Run in float64 on both sides, so
  * a 1e-4 relative tolerance leaves room only for summation order, not for a wrong formula.
- * (float64 runs on the graph engine, DL4J's own layer code and backprop;
- * {@link GoldenGradientsFloatTest} covers the fast engine in float32, which training uses.)
+ * Both engines run it: DL4J's own layer code and backprop (the graph engine), and the fast
+ * engine on libnd4j's float64 ops; {@link GoldenGradientsFloatTest} covers the fast engine in
+ * float32, as training runs it.
  */
 class GoldenStepsTest {
     private static final double RELATIVE = 1e-4;
     /** Absolute floor for values that are zero in the reference (betas right after init). */
     private static final double ABSOLUTE_FLOOR = 1e-12;
 
-    @ParameterizedTest
-    @ValueSource(strings = {"rmsprop", "adam"})
-    void stepsMatchPyTorchReference(String optimizer) {
+    @ParameterizedTest(name = "{0} on the {1} engine")
+    @CsvSource({"rmsprop, graph", "adam, graph", "rmsprop, fast", "adam, fast"})
+    void stepsMatchPyTorchReference(String optimizer, String engine) {
         GoldenFixture fixture = GoldenFixture.load(optimizer);
         GanNetworks nets = fixture.initialNetworks(DataType.DOUBLE);
-        WganSteps steps = fixture.steps(nets, new GraphEngine(nets), o -> o);
+        Engine computing = engine.equals("fast") ? FastEngine.create(nets) : new GraphEngine(nets);
+        WganSteps steps = fixture.steps(nets, computing, o -> o);
         JsonNode expected = fixture.json.get("steps");
 
         checkCritic(steps.criticStep(input(fixture, "real1"), input(fixture, "noise1")), expected.get(0));

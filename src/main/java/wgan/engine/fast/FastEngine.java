@@ -2,6 +2,7 @@ package wgan.engine.fast;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import wgan.engine.Augmenter;
 import wgan.engine.Engine;
 import wgan.engine.GradientViews;
 import wgan.engine.UnsupportedGraphException;
@@ -63,6 +64,21 @@ public final class FastEngine implements Engine {
     public double generatorPass(INDArray noise) {
         double lossG = critic.runForImageGradient(generator.forward(noise), +1);
         generator.backward(critic.imageGradient());
+        return lossG;
+    }
+
+    @Override
+    public double generatorPass(INDArray noise, Augmenter augmenter) {
+        if (augmenter == null) {
+            return generatorPass(noise);
+        }
+        double lossG;
+        try (INDArray augmented = augmenter.forward(generator.forward(noise))) {
+            lossG = critic.runForImageGradient(augmented, +1);
+        }
+        try (INDArray fakeGradient = augmenter.backward(critic.imageGradient())) {
+            generator.backward(fakeGradient);
+        }
         return lossG;
     }
 
