@@ -50,13 +50,14 @@ class ResumeAndSignalsTest {
         assertKilledAndResumedRunEqualsUninterrupted(tmp);
     }
 
-    /** The penalty's interpolation weights come from the checkpointed noise generator too. */
+    /** The penalty's interpolation weights and the augmentation's draws come from the checkpointed noise generator too. */
     @Test
-    void killedAndResumedGradientPenaltyRunEqualsUninterruptedRun(@TempDir Path tmp) throws Exception {
-        assertKilledAndResumedRunEqualsUninterrupted(tmp, "--loss", "wgan-gp");
+    void killedAndResumedGradientPenaltyRunWithAugmentationEqualsUninterruptedRun(@TempDir Path tmp) throws Exception {
+        assertKilledAndResumedRunEqualsUninterrupted(tmp, "--loss", "wgan-gp", "--augment", "color,translation,cutout");
         JsonNode options = JSON.readTree(tmp.resolve("killed").resolve("options.json").toFile());
         assertEquals("wgan-gp", options.get("loss").asText());
         assertEquals(false, options.get("model").get("critic_batch_norm").asBoolean());
+        assertEquals("color,translation,cutout", options.get("augment").asText());
     }
 
     private static void assertKilledAndResumedRunEqualsUninterrupted(Path tmp, String... extra) throws Exception {
