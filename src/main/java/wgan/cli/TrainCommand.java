@@ -112,6 +112,12 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     EngineOption engine;
 
+    @Option(names = "--ema-kimg", paramLabel = "K", defaultValue = "10",
+            description = "EMA generator, as StyleGAN2-ADA's: a moving average of the generator's weights with a"
+                    + " half-life of K thousand generator-step images (ramp-up 0.05: at most 5%% of the images so"
+                    + " far); grids, the quality check, sample and eval use it (--raw: the trained one); 0: none.")
+    double emaKimg;
+
     @Mixin
     BackendOption backend;
 
@@ -290,7 +296,8 @@ final class TrainCommand implements Callable<Integer> {
         long runSeed = seed.resolve();
         Path runDir = out != null ? out : RunFolder.defaultLocation(Path.of("runs"), dataDir, LocalDateTime.now());
         return new TrainConfig(model.toConfig(), dataDir, epochs, batch.batchSize, nCritic, clip, lrD, lrG, optimizer, runSeed, runDir,
-                checkpointEvery, keep, evalEvery, evalImages, holdout, engine.engine);
+                checkpointEvery, keep, evalEvery, evalImages, holdout, engine.engine,
+                emaKimg);
     }
 
     private ImageSet loadImages(TrainConfig config, PrintStream console) {

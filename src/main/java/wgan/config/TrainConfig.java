@@ -23,11 +23,13 @@ import java.nio.file.Path;
  * @param holdout      real images kept out of training to check the critic; -1 picks
  *                     min(512, 5% of the data)
  * @param engine       which engine computes the steps (auto, fast, graph)
+ * @param emaKimg      half-life of the EMA generator's average in thousands of generator-step images
+ *                     (StyleGAN2-ADA's ema_kimg); 0 keeps no EMA generator
  */
 public record TrainConfig(ModelConfig model, Path data, int epochs, int batchSize, int nCritic, double clip,
                           double lrD, double lrG, OptimizerKind optimizer, long seed, Path outDir,
                           int checkpointEvery, int keepEpochs, int evalEvery, int evalImages, int holdout,
-                          EngineKind engine) {
+                          EngineKind engine, double emaKimg) {
 
     public TrainConfig {
         ModelConfig.requirePositive("--epochs", epochs);
@@ -49,12 +51,15 @@ public record TrainConfig(ModelConfig model, Path data, int epochs, int batchSiz
         if (holdout < -1) {
             throw new InputException("--holdout must be 0 or more, got " + holdout);
         }
+        if (!(emaKimg >= 0) || Double.isInfinite(emaKimg)) {
+            throw new InputException("--ema-kimg must be 0 (no EMA generator) or a positive number, got " + emaKimg);
+        }
     }
 
     /** The same run with the options that may change on --resume. */
     public TrainConfig withResumable(int newEpochs, int newCheckpointEvery, int newKeepEpochs) {
         return new TrainConfig(model, data, newEpochs, batchSize, nCritic, clip, lrD, lrG, optimizer, seed, outDir,
-                newCheckpointEvery, newKeepEpochs, evalEvery, evalImages, holdout, engine);
+                newCheckpointEvery, newKeepEpochs, evalEvery, evalImages, holdout, engine, emaKimg);
     }
 
     /** How many images the run holds out of training, for a data set of this size. */

@@ -38,6 +38,8 @@ public final class RunOptions {
         options.put("holdout", c.holdout());
         options.put("engine", c.engine().name());
         options.put("engine_used", engineUsed);
+        options.put("ema_kimg", c.emaKimg());
+        options.put("ema_rampup", EmaGenerator.RAMPUP);
         options.put("model", GeneratorCheckpoint.modelToMap(c.model()));
         options.put("images_used", images);
         options.put("images_skipped", skipped);
@@ -55,7 +57,8 @@ public final class RunOptions {
                 OptimizerKind.valueOf(o.get("optimizer").asText()), o.get("seed").asLong(),
                 Path.of(o.get("out").asText()), o.path("checkpoint_every").asInt(0), o.path("keep").asInt(0),
                 o.path("eval_every").asInt(1), o.path("eval_n").asInt(2048), o.path("holdout").asInt(-1),
-                EngineKind.valueOf(o.path("engine").asText("auto")));
+                EngineKind.valueOf(o.path("engine").asText("auto")),
+                o.path("ema_kimg").asDouble(0)); // runs from before the EMA generator kept none
     }
 
     public static Map<String, Object> backend() {
