@@ -62,11 +62,13 @@ final class EvalCommand implements Callable<Integer> {
             line.put("checkpoint", checkpoint.file.toString());
             line.put("data", data.toString());
             line.put("seed", seed.seed);
+            line.put("generator", loaded.weights());
             line.put("swd", r.toMap());
             System.out.println(Json.line(line));
         } else {
-            System.out.printf("wgan eval: %d generated vs %d real images (%dx%dx%d) from %s, seed %d%n", r.n(), r.n(),
-                    model.imageSize(), model.imageSize(), model.channels(), data, seed.seed);
+            System.out.printf("wgan eval: %d generated (%s) vs %d real images (%dx%dx%d) from %s, seed %d%n", r.n(),
+                    GeneratorCheckpointOption.describe(loaded), r.n(), model.imageSize(), model.imageSize(),
+                    model.channels(), data, seed.seed);
             System.out.println(row("SWD x1000", r.resolutions(), r.swd(), r.swdMean()));
             System.out.println(row("real vs real", r.resolutions(), r.floor(), r.floorMean()));
             System.out.printf("lower is better; the real-vs-real row is the noise floor (%.1f s)%n", r.seconds());

@@ -5,13 +5,27 @@ import wgan.io.GeneratorCheckpoint;
 
 import java.nio.file.Path;
 
-/** --checkpoint FILE, the generator that sample and eval run (@Mixin). */
+/** --checkpoint FILE and --raw, the generator that sample and eval run (@Mixin). */
 final class GeneratorCheckpointOption {
     @Option(names = "--checkpoint", paramLabel = "FILE", required = true,
             description = "A generator.zip written by wgan train (runs/<run>/checkpoints/generator.zip).")
     Path file;
 
+    @Option(names = "--raw", description = "The trained generator itself, not the EMA generator (the moving"
+            + " average of its weights) that a run keeps by default.")
+    boolean raw;
+
     GeneratorCheckpoint.Loaded load() {
-        return GeneratorCheckpoint.load(file);
+        return GeneratorCheckpoint.load(file, raw);
+    }
+
+    /** Which generator ran, in words for the console: "EMA generator" or "raw generator". */
+    static String describe(GeneratorCheckpoint.Loaded loaded) {
+        if (GeneratorCheckpoint.EMA.equals(loaded.weights())) {
+            return "EMA generator";
+        }
+        Object kimg = loaded.meta().get("ema_kimg");
+        boolean hadEma = kimg instanceof Number n && n.doubleValue() > 0;
+        return hadEma ? "raw generator" : "raw generator; the run kept no EMA generator";
     }
 }

@@ -57,7 +57,8 @@ final class SampleCommand implements Callable<Integer> {
         } else {
             ImageGrid.writeEach(images, out, "sample");
         }
-        System.out.printf("wrote %d images %s %s (seed %d)%n", n, grid ? "as a grid to" : "to folder", out, noiseSeed);
+        System.out.printf("wrote %d images %s %s (seed %d, %s)%n", n, grid ? "as a grid to" : "to folder", out, noiseSeed,
+                GeneratorCheckpointOption.describe(loaded));
         return ExitCode.OK.code;
     }
 }

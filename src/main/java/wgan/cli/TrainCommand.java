@@ -136,6 +136,12 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     EngineOption engine;
 
+    @Option(names = "--ema-kimg", paramLabel = "K", defaultValue = "10",
+            description = "EMA generator, as StyleGAN2-ADA's: a moving average of the generator's weights with a"
+                    + " half-life of K thousand generator-step images (ramp-up 0.05: at most 5%% of the images so"
+                    + " far); grids, the quality check, sample and eval use it (--raw: the trained one); 0: none.")
+    double emaKimg;
+
     @Mixin
     BackendOption backend;
 
@@ -327,7 +333,7 @@ final class TrainCommand implements Callable<Integer> {
         OptimizerKind kind = gp && !given("--optimizer") ? OptimizerKind.adam : optimizer;
         return new TrainConfig(model.toConfig().withCriticBatchNorm(!gp), dataDir, epochs, batch.batchSize, nCritic, clip,
                 criticLr, generatorLr, kind, runSeed, runDir, checkpointEvery, keep, evalEvery, evalImages, holdout,
-                engine.engine, loss, gpWeight, AugmentOp.parse(augment));
+                engine.engine, loss, gpWeight, AugmentOp.parse(augment), emaKimg);
     }
 
     private ImageSet loadImages(TrainConfig config, PrintStream console) {

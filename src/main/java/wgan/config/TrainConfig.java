@@ -27,11 +27,14 @@ import java.util.List;
  * @param loss         weight clipping (the paper's) or the gradient penalty
  * @param gpWeight     the gradient penalty's lambda (used with {@link LossKind#WGAN_GP})
  * @param augment      DiffAugment's policies for every critic input, in order; empty for none
+ * @param emaKimg      half-life of the EMA generator's average in thousands of generator-step images
+ *                     (StyleGAN2-ADA's ema_kimg); 0 keeps no EMA generator
  */
 public record TrainConfig(ModelConfig model, Path data, int epochs, int batchSize, int nCritic, double clip,
                           double lrD, double lrG, OptimizerKind optimizer, long seed, Path outDir,
                           int checkpointEvery, int keepEpochs, int evalEvery, int evalImages, int holdout,
-                          EngineKind engine, LossKind loss, double gpWeight, List<AugmentOp> augment) {
+                          EngineKind engine, LossKind loss, double gpWeight, List<AugmentOp> augment,
+                          double emaKimg) {
 
     public TrainConfig {
         ModelConfig.requirePositive("--epochs", epochs);
@@ -68,12 +71,16 @@ public record TrainConfig(ModelConfig model, Path data, int epochs, int batchSiz
         if (holdout < -1) {
             throw new InputException("--holdout must be 0 or more, got " + holdout);
         }
+        if (!(emaKimg >= 0) || Double.isInfinite(emaKimg)) {
+            throw new InputException("--ema-kimg must be 0 (no EMA generator) or a positive number, got " + emaKimg);
+        }
     }
 
     /** The same run with the options that may change on --resume. */
     public TrainConfig withResumable(int newEpochs, int newCheckpointEvery, int newKeepEpochs) {
         return new TrainConfig(model, data, newEpochs, batchSize, nCritic, clip, lrD, lrG, optimizer, seed, outDir,
-                newCheckpointEvery, newKeepEpochs, evalEvery, evalImages, holdout, engine, loss, gpWeight, augment);
+                newCheckpointEvery, newKeepEpochs, evalEvery, evalImages, holdout, engine, loss, gpWeight, augment,
+                emaKimg);
     }
 
     /** Adam's betas: the WGAN reference's (0.5, 0.999) with clipping, Gulrajani et al.'s (0, 0.9) with the penalty. */

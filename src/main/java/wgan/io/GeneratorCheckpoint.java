@@ -31,15 +31,29 @@ import java.util.zip.ZipOutputStream;
  * A generator on its own, enough for {@code wgan sample}: a zip in DL4J's ModelSerializer layout
  * (configuration.json, coefficients.bin, so DL4J's restoreComputationGraph opens it too) plus
  * wgan.json with the model options it was built from.
+ *
+ * <p>A run with an EMA generator stores the EMA weights as coefficients.bin and the trained
+ * generator's as raw-coefficients.bin (wgan.json: "weights": "ema", "raw_entry"): the graph
+ * that DL4J or any reader of the ModelSerializer layout opens is the one wgan samples from by
+ * default, and --raw reads the second entry of the same file. Without EMA ("weights": "raw",
+ * also files from before the EMA generator) coefficients.bin is the trained generator.
  */
 public final class GeneratorCheckpoint {
     public static final String FORMAT = "wgan-generator";
     static final String META_ENTRY = "wgan.json";
     private static final String CONFIGURATION_ENTRY = "configuration.json";
     private static final String COEFFICIENTS_ENTRY = "coefficients.bin";
+    static final String RAW_COEFFICIENTS_ENTRY = "raw-coefficients.bin";
+    /** wgan.json's "weights": what coefficients.bin holds. */
+    public static final String EMA = "ema";
+    public static final String RAW = "raw";
 
-    /** A generator read back, with what it was trained with. */
-    public record Loaded(ComputationGraph generator, ModelConfig model, Map<String, Object> meta) {
+    /**
+     * A generator read back, with what it was trained with.
+     *
+     * @param weights {@link #EMA} or {@link #RAW}: which generator's weights the graph holds
+     */
+    public record Loaded(ComputationGraph generator, ModelConfig model, Map<String, Object> meta, String weights) {
     }
 
     private GeneratorCheckpoint() {
@@ -52,9 +66,23 @@ public final class GeneratorCheckpoint {
 
     /** Writes the zip to a given path (not atomically: compose with {@link AtomicFiles}). */
     public static AtomicFiles.Writer writer(ComputationGraph generator, ModelConfig model, Map<String, Object> extraMeta) {
+        return writer(generator, null, model, extraMeta);
+    }
+
+    /**
+     * As {@link #writer(ComputationGraph, ModelConfig, Map)} for a run with an EMA generator: ema
+     * is the graph, raw the trained generator's weights in a second entry (null: no EMA, generator
+     * is the trained one).
+     */
+    public static AtomicFiles.Writer writer(ComputationGraph generator, ComputationGraph raw, ModelConfig model,
+                                            Map<String, Object> extraMeta) {
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("format", FORMAT);
         meta.put("model", modelToMap(model));
+        meta.put("weights", raw != null ? EMA : RAW);
+        if (raw != null) {
+            meta.put("raw_entry", RAW_COEFFICIENTS_ENTRY);
+        }
         meta.putAll(extraMeta);
         return temp -> {
             try (OutputStream out = Files.newOutputStream(temp);
@@ -67,11 +95,23 @@ public final class GeneratorCheckpoint {
                 Nd4j.write(generator.params(), data);
                 data.flush();
                 zip.closeEntry();
+                if (raw != null) {
+                    zip.putNextEntry(new ZipEntry(RAW_COEFFICIENTS_ENTRY));
+                    Nd4j.write(raw.params(), data);
+                    data.flush();
+                    zip.closeEntry();
+                }
             }
         };
     }
 
+    /** The generator wgan samples from by default: the EMA one when the file holds it. */
     public static Loaded load(Path file) {
+        return load(file, false);
+    }
+
+    /** @param raw the trained generator even when the file holds an EMA one */
+    public static Loaded load(Path file, boolean raw) {
         if (Files.isDirectory(file)) {
             throw new InputException("checkpoint " + file + " is a folder; give the generator file itself: "
                     + generatorIn(file));
@@ -88,6 +128,15 @@ public final class GeneratorCheckpoint {
                 throw foreign(file);
             }
             ModelConfig model = modelFromJson(meta.get("model"));
+            String stored = meta.path("weights").asText(RAW);
+            if (raw && EMA.equals(stored)) {
+                coefficients = zip.getEntry(meta.path("raw_entry").asText(RAW_COEFFICIENTS_ENTRY));
+                if (coefficients == null) {
+                    throw new InputException("checkpoint " + file + " is damaged: it has no trained (raw) generator"
+                            + " beside its EMA one");
+                }
+            }
+            String weights = raw ? RAW : stored;
             INDArray params;
             try (InputStream in = zip.getInputStream(coefficients)) {
                 params = Nd4j.read(new DataInputStream(in)).castTo(DataType.FLOAT);
@@ -100,7 +149,7 @@ public final class GeneratorCheckpoint {
             generator.init(params.reshape(params.length()), false);
             @SuppressWarnings("unchecked")
             Map<String, Object> metaMap = new com.fasterxml.jackson.databind.ObjectMapper().convertValue(meta, Map.class);
-            return new Loaded(generator, model, metaMap);
+            return new Loaded(generator, model, metaMap, weights);
         } catch (java.util.zip.ZipException e) {
             throw foreign(file);
         } catch (IOException e) {

@@ -43,6 +43,8 @@ public final class RunOptions {
         options.put("gp_weight", c.gpWeight());
         options.put("augment", AugmentOp.policy(c.augment()));
         options.put("engine_used", engineUsed);
+        options.put("ema_kimg", c.emaKimg());
+        options.put("ema_rampup", EmaGenerator.RAMPUP);
         options.put("model", GeneratorCheckpoint.modelToMap(c.model()));
         options.put("images_used", images);
         options.put("images_skipped", skipped);
@@ -61,7 +63,8 @@ public final class RunOptions {
                 Path.of(o.get("out").asText()), o.path("checkpoint_every").asInt(0), o.path("keep").asInt(0),
                 o.path("eval_every").asInt(1), o.path("eval_n").asInt(2048), o.path("holdout").asInt(-1),
                 EngineKind.valueOf(o.path("engine").asText("auto")), LossKind.fromFlag(o.path("loss").asText("wgan-clip")),
-                o.path("gp_weight").asDouble(10), AugmentOp.parse(o.path("augment").asText("none")));
+                o.path("gp_weight").asDouble(10), AugmentOp.parse(o.path("augment").asText("none")),
+                o.path("ema_kimg").asDouble(0)); // runs from before the EMA generator kept none
     }
 
     public static Map<String, Object> backend() {

@@ -1,11 +1,13 @@
 package wgan.train;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import wgan.augment.Augmentation;
 import wgan.augment.DiffAugment;
+import wgan.config.InputException;
 import wgan.config.LossKind;
 import wgan.config.TrainConfig;
 import wgan.data.EpochBatches;
@@ -71,6 +73,8 @@ public final class Trainer {
     private final CheckpointFiles checkpoints;
     private final CriticCheck.Split split;
     private final StatusLine status;
+    /** The averaged generator (--ema-kimg), or null when the run keeps none. */
+    private final EmaGenerator ema;
     private Progress progress;
     private MetricsLog metrics;
     /** The last quality measurement: its real-vs-real floor is the same every epoch. */
@@ -105,6 +109,7 @@ public final class Trainer {
                 Optimizer.create(config.optimizer(), config.lrG(), nets.generator().params(), config.adamBetas()));
         this.fixedNoise = Generation.noise(Rng.derive(config.seed(), "fixed-noise"), GRID_IMAGES, config.model().nz());
         this.checkpoints = run.checkpoints(config.keepEpochs());
+        this.ema = config.emaKimg() > 0 ? new EmaGenerator(nets, config.emaKimg(), config.batchSize()) : null;
         this.split = CriticCheck.Split.of(data.count(), config.holdoutFor(data.count()), config.seed());
         long batchesPerEpoch = EpochBatches.batchesPerEpoch(split.train().length, config.batchSize());
         this.status = new StatusLine(console, System.console() != null, config.epochs(), batchesPerEpoch,
@@ -140,6 +145,7 @@ public final class Trainer {
         Trainer trainer = new Trainer(config, data, run, console, stop, nets,
                 new Rng(rng.get("seed").asLong(), rng.get("counter").asLong()), progress);
         trainer.restoreOptimisers(state);
+        trainer.restoreEma(state);
         run.truncateMetricsAfter(progress.generatorIterations);
         run.writeOptions(RunOptions.of(config, data.count(), data.skipped().size(), trainer.steps.engine().description()));
         return trainer;
@@ -220,6 +226,9 @@ public final class Trainer {
             if (!Double.isFinite(lossG) || !weightsFinite()) {
                 return rollBack(Double.isFinite(lossG) ? "a weight is NaN or infinite" : "loss_g is " + lossG);
             }
+            if (ema != null) { // after the check, so that a NaN never enters the average
+                ema.update(progress.generatorIterations - 1);
+            }
             epochIterations++;
             epochImages += realImages;
             double seconds = (System.nanoTime() - start) / 1e9;
@@ -241,7 +250,7 @@ public final class Trainer {
         // (4) end of epoch: samples from the fixed noise, quality, checkpoint, report, one console line
         int finishedEpoch = progress.epoch;
         double epochSeconds = (System.nanoTime() - epochStart) / 1e9;
-        try (INDArray samples = Generation.generate(nets.generator(), fixedNoise)) {
+        try (INDArray samples = Generation.generate(sampler(), fixedNoise)) {
             ImageGrid.writeGrid(samples, GRID_COLUMNS, run.epochGrid(finishedEpoch));
         }
         String quality = evaluate(finishedEpoch);
@@ -277,7 +286,7 @@ public final class Trainer {
         if (config.evalEvery() == 0 || epoch % config.evalEvery() != 0 || data.count() < 2) {
             return "";
         }
-        QualityProbe.Result swd = QualityProbe.evaluate(nets.generator(), config.model().nz(), data,
+        QualityProbe.Result swd = QualityProbe.evaluate(sampler(), config.model().nz(), data,
                 config.evalImages(), config.seed(), lastQuality);
         lastQuality = swd;
         CriticCheck.Estimate critic = split.heldOut().length == 0 ? null
@@ -285,6 +294,11 @@ public final class Trainer {
         metrics.writeQuality(epoch, progress.generatorIterations, swd, critic == null ? null : critic.toMap());
         return String.format("  SWD %.2f (floor %.2f)", swd.swdMean(), swd.floorMean())
                 + (critic == null ? "" : String.format("  W train %.4f held-out %.4f", critic.train(), critic.heldOut()));
+    }
+
+    /** The generator the grids and the quality check show: the EMA one when the run keeps it. */
+    private ComputationGraph sampler() {
+        return ema != null ? ema.graph() : nets.generator();
     }
 
     /** report.html; a failure here must not cost the run, so it is reported and training goes on. */
@@ -319,6 +333,7 @@ public final class Trainer {
         StateCheckpoint.Loaded last = StateCheckpoint.load(checkpoints.state());
         nets.allParams().assign(last.arrays().get("params"));
         restoreOptimisers(last);
+        restoreEma(last);
         progress = Progress.from(last.meta().get("progress"));
         progress.finished = progress.epoch > config.epochs();
         metrics.close(); // the file is replaced: a writer left open would write to the old one
@@ -334,6 +349,18 @@ public final class Trainer {
     private void restoreOptimisers(StateCheckpoint.Loaded state) {
         restore(steps.criticOptimizer(), "critic_optimizer", state);
         restore(steps.generatorOptimizer(), "generator_optimizer", state);
+    }
+
+    private void restoreEma(StateCheckpoint.Loaded state) {
+        if (ema == null) {
+            return;
+        }
+        INDArray saved = state.arrays().get("ema_generator");
+        if (saved == null) {
+            throw new InputException("the checkpoint has no EMA generator although its options keep one"
+                    + " (--ema-kimg " + config.emaKimg() + "): it is damaged");
+        }
+        ema.graph().params().assign(saved);
     }
 
     private static void restore(Optimizer optimizer, String name, StateCheckpoint.Loaded state) {
@@ -355,13 +382,18 @@ public final class Trainer {
         arrays.put("params", nets.allParams());
         steps.criticOptimizer().state().forEach((k, v) -> arrays.put("critic_optimizer." + k, v));
         steps.generatorOptimizer().state().forEach((k, v) -> arrays.put("generator_optimizer." + k, v));
+        if (ema != null) {
+            arrays.put("ema_generator", ema.graph().params());
+        }
 
         Map<String, Object> generatorMeta = new LinkedHashMap<>();
         generatorMeta.put("epochs_done", progress.epoch - 1);
         generatorMeta.put("gen_iter", progress.generatorIterations);
         generatorMeta.put("seed", config.seed());
-        checkpoints.save(StateCheckpoint.writer(meta, arrays),
-                GeneratorCheckpoint.writer(nets.generator(), config.model(), generatorMeta), epoch);
+        generatorMeta.put("ema_kimg", config.emaKimg());
+        checkpoints.save(StateCheckpoint.writer(meta, arrays), ema == null
+                ? GeneratorCheckpoint.writer(nets.generator(), config.model(), generatorMeta)
+                : GeneratorCheckpoint.writer(ema.graph(), nets.generator(), config.model(), generatorMeta), epoch);
         lastCheckpointNanos = System.nanoTime();
         rollbacksInARow = 0;
     }
