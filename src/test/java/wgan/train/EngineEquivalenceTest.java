@@ -24,7 +24,6 @@ import wgan.optim.Optimizer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -49,42 +48,12 @@ class EngineEquivalenceTest {
     /** DL4J's float32 graph against float64 (see the class comment). */
     private static final double GRAPH_RELATIVE_TO_MAX = 2e-2;
 
-    /** A flat gradient as the optimiser receives it, copied. */
-    private static final class Recording implements Optimizer {
-        private final Optimizer inner;
-        INDArray last;
-
-        Recording(Optimizer inner) {
-            this.inner = inner;
-        }
-
-        @Override
-        public void step(INDArray params, INDArray grad) {
-            last = grad.dup().castTo(DataType.DOUBLE); // a copy: the optimiser turns grad into the update
-            inner.step(params, grad);
-        }
-
-        @Override
-        public Map<String, INDArray> state() {
-            return inner.state();
-        }
-
-        @Override
-        public long steps() {
-            return inner.steps();
-        }
-
-        @Override
-        public void setSteps(long steps) {
-            inner.setSteps(steps);
-        }
-    }
 
     /** One engine's networks, steps and the gradients its optimisers last received. */
-    private record Side(GanNetworks nets, WganSteps steps, Recording critic, Recording generator) {
+    private record Side(GanNetworks nets, WganSteps steps, RecordingOptimizer critic, RecordingOptimizer generator) {
         static Side of(GanNetworks nets, Engine engine) {
-            Recording critic = new Recording(Optimizer.create(OptimizerKind.rmsprop, 5e-5, nets.critic().params()));
-            Recording generator = new Recording(Optimizer.create(OptimizerKind.rmsprop, 5e-5, nets.generator().params()));
+            RecordingOptimizer critic = new RecordingOptimizer(Optimizer.create(OptimizerKind.rmsprop, 5e-5, nets.critic().params()));
+            RecordingOptimizer generator = new RecordingOptimizer(Optimizer.create(OptimizerKind.rmsprop, 5e-5, nets.generator().params()));
             return new Side(nets, new WganSteps(nets, engine, 0.01, critic, generator), critic, generator);
         }
 
@@ -99,7 +68,7 @@ class EngineEquivalenceTest {
         }
 
         INDArray gradient(int step) {
-            return step == 2 || step == 4 ? generator.last : critic.last;
+            return (step == 2 || step == 4 ? generator.lastGradient : critic.lastGradient).castTo(DataType.DOUBLE);
         }
     }
 

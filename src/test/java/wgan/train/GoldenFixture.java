@@ -85,6 +85,37 @@ final class GoldenFixture {
                 .reshape(shape.stream().mapToLong(Long::longValue).toArray()).castTo(dataType);
     }
 
+    /** Relative tolerance of the float64 golden tests: room for summation order only, not a wrong formula. */
+    static final double RELATIVE = 1e-4;
+    /** Absolute floor for values that are zero in the reference (betas right after init). */
+    static final double ABSOLUTE_FLOOR = 1e-12;
+
+    static void assertClose(double expected, double actual, String what) {
+        double tolerance = RELATIVE * Math.abs(expected) + ABSOLUTE_FLOOR;
+        org.junit.jupiter.api.Assertions.assertTrue(Math.abs(expected - actual) <= tolerance,
+                what + ": expected " + expected + " but was " + actual);
+    }
+
+    /** Every learned parameter and running mean; PyTorch's running variance is unbiased, DL4J's layer's is not. */
+    static void checkParams(GanNetworks nets, JsonNode expected, String when) {
+        INDArray flat = nets.allParams();
+        int checked = 0;
+        for (ParamBlock b : nets.chainedLayout().blocks()) {
+            if (b.key().equals("var")) {
+                continue;
+            }
+            JsonNode values = expected.get(name(b));
+            org.junit.jupiter.api.Assertions.assertNotNull(values, "fixture lacks " + name(b));
+            double[] actual = ParamLayout.view(flat, b).toDoubleVector();
+            org.junit.jupiter.api.Assertions.assertEquals(values.size(), actual.length, b + " length");
+            for (int i = 0; i < actual.length; i++) {
+                assertClose(values.get(i).asDouble(), actual[i], name(b) + "[" + i + "] " + when);
+            }
+            checked++;
+        }
+        org.junit.jupiter.api.Assertions.assertEquals(expected.size(), checked, "every fixture array was compared");
+    }
+
     static String name(ParamBlock b) {
         return b.layer() + "_" + b.key();
     }

@@ -8,11 +8,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import wgan.engine.fast.FastEngine;
 import wgan.kernels.VectorApi;
 import wgan.model.GanNetworks;
-import wgan.optim.Optimizer;
 import wgan.model.ParamBlock;
 import wgan.model.ParamLayout;
 
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -28,36 +26,6 @@ class GoldenGradientsFloatTest {
     /** Per array, relative to its largest element: float32 sums over thousands of products. */
     private static final double RELATIVE_TO_MAX = 2e-3;
 
-    /** Passes every gradient through, keeping a copy of the last one. */
-    private static final class Recording implements Optimizer {
-        private final Optimizer inner;
-        INDArray lastGradient;
-
-        Recording(Optimizer inner) {
-            this.inner = inner;
-        }
-
-        @Override
-        public void step(INDArray params, INDArray grad) {
-            lastGradient = grad.dup();
-            inner.step(params, grad);
-        }
-
-        @Override
-        public Map<String, INDArray> state() {
-            return inner.state();
-        }
-
-        @Override
-        public long steps() {
-            return inner.steps();
-        }
-
-        @Override
-        public void setSteps(long steps) {
-            inner.setSteps(steps);
-        }
-    }
 
     /**
      * Builds the steps with the Vector API kernels on (as scripts/wgan trains) or off (the libnd4j
@@ -67,7 +35,7 @@ class GoldenGradientsFloatTest {
         String before = System.getProperty(VectorApi.OFF_PROPERTY);
         System.setProperty(VectorApi.OFF_PROPERTY, String.valueOf(vectorKernels));
         try {
-            return fixture.steps(nets, FastEngine.create(nets), Recording::new);
+            return fixture.steps(nets, FastEngine.create(nets), RecordingOptimizer::new);
         } finally {
             if (before == null) {
                 System.clearProperty(VectorApi.OFF_PROPERTY);
@@ -89,7 +57,7 @@ class GoldenGradientsFloatTest {
         JsonNode expected = fixture.json.get("steps").get(0);
         assertRelative(expected.get("loss_d_real").asDouble(), result.realMean(), 1e-4, "D(real)");
         assertRelative(expected.get("loss_d_fake").asDouble(), result.fakeMean(), 1e-4, "D(fake)");
-        INDArray gradient = ((Recording) steps.criticOptimizer()).lastGradient;
+        INDArray gradient = ((RecordingOptimizer) steps.criticOptimizer()).lastGradient;
         int compared = compareGradients(nets.criticLayout(), gradient, fixture.json.get("gradient_first_critic_step"));
         assertEquals(fixture.json.get("gradient_first_critic_step").size(), compared);
     }
@@ -102,7 +70,7 @@ class GoldenGradientsFloatTest {
         WganSteps steps = steps(fixture, nets, vectorKernels);
         steps.generatorStep(fixture.input("noise3", DataType.FLOAT));
 
-        INDArray gradient = ((Recording) steps.generatorOptimizer()).lastGradient;
+        INDArray gradient = ((RecordingOptimizer) steps.generatorOptimizer()).lastGradient;
         JsonNode expected = fixture.json.get("gradient_generator_from_initial");
         assertEquals(expected.size(), compareGradients(nets.generatorLayout(), gradient, expected));
     }

@@ -12,9 +12,7 @@ import wgan.engine.fast.FastEngine;
 import wgan.model.GanNetworks;
 import wgan.model.ParamBlock;
 import wgan.model.ParamLayout;
-import wgan.optim.Optimizer;
 
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -29,8 +27,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * for summation order; and in float32, as training runs, the first critic step's gradient.
  */
 class GoldenPenaltyTest {
-    private static final double RELATIVE = 1e-4;
-    private static final double ABSOLUTE_FLOOR = 1e-12;
     /** float32 against float64, relative to each array's largest element (sums of thousands of products). */
     private static final double FLOAT_RELATIVE_TO_MAX = 2e-3;
 
@@ -43,22 +39,21 @@ class GoldenPenaltyTest {
 
         checkCritic(steps.criticStep(input(fixture, "real1"), input(fixture, "noise1"), input(fixture, "alpha1")),
                 expected.get(0), "critic step 1");
-        checkParams(nets, fixture.json.get("after_first_critic_step"), "after the first critic step");
+        GoldenFixture.checkParams(nets, fixture.json.get("after_first_critic_step"), "after the first critic step");
         checkCritic(steps.criticStep(input(fixture, "real2"), input(fixture, "noise2"), input(fixture, "alpha2")),
                 expected.get(1), "critic step 2 (short real batch)");
-        assertClose(expected.get(2).get("loss_g").asDouble(), steps.generatorStep(input(fixture, "noise3")), "loss_g 1");
+        GoldenFixture.assertClose(expected.get(2).get("loss_g").asDouble(), steps.generatorStep(input(fixture, "noise3")), "loss_g 1");
         checkCritic(steps.criticStep(input(fixture, "real4"), input(fixture, "noise4"), input(fixture, "alpha4")),
                 expected.get(3), "critic step 3");
-        assertClose(expected.get(4).get("loss_g").asDouble(), steps.generatorStep(input(fixture, "noise5")), "loss_g 2");
-        checkParams(nets, fixture.json.get("final"), "after all five steps");
+        GoldenFixture.assertClose(expected.get(4).get("loss_g").asDouble(), steps.generatorStep(input(fixture, "noise5")), "loss_g 2");
+        GoldenFixture.checkParams(nets, fixture.json.get("final"), "after all five steps");
     }
 
     @Test
     void float32PenaltyGradientMatchesPyTorch() {
         GoldenFixture fixture = GoldenFixture.load("gp");
         GanNetworks nets = fixture.initialNetworks(DataType.FLOAT);
-        INDArray[] received = new INDArray[1];
-        WganSteps steps = fixture.steps(nets, FastEngine.create(nets), o -> recordingCritic(o, received, nets));
+        WganSteps steps = fixture.steps(nets, FastEngine.create(nets), RecordingOptimizer::new);
         WganSteps.CriticResult r = steps.criticStep(fixture.input("real1", DataType.FLOAT),
                 fixture.input("noise1", DataType.FLOAT), fixture.input("alpha1", DataType.FLOAT));
         assertTrue(Math.abs(r.penalty() - fixture.json.get("steps").get(0).get("penalty").asDouble()) <= 1e-4 * 10,
@@ -67,7 +62,7 @@ class GoldenPenaltyTest {
         int compared = 0;
         for (ParamBlock b : nets.criticLayout().blocks()) {
             double[] want = GoldenFixture.doubles(reference.get(GoldenFixture.name(b)));
-            double[] got = ParamLayout.view(received[0], b).toDoubleVector();
+            double[] got = ParamLayout.view(((RecordingOptimizer) steps.criticOptimizer()).lastGradient, b).toDoubleVector();
             double scale = 0;
             for (double v : want) {
                 scale = Math.max(scale, Math.abs(v));
@@ -92,66 +87,15 @@ class GoldenPenaltyTest {
         assertTrue(refused.getMessage().startsWith("--loss wgan-gp cannot run with --engine graph"), refused.getMessage());
     }
 
-    /** Wraps only the critic's optimiser (the first one asked for) to copy the gradient it receives. */
-    private static Optimizer recordingCritic(Optimizer inner, INDArray[] received, GanNetworks nets) {
-        if (inner.state().values().iterator().next().length() != nets.critic().params().length()) {
-            return inner;
-        }
-        return new Optimizer() {
-            @Override
-            public void step(INDArray params, INDArray grad) {
-                received[0] = grad.dup();
-                inner.step(params, grad);
-            }
-
-            @Override
-            public Map<String, INDArray> state() {
-                return inner.state();
-            }
-
-            @Override
-            public long steps() {
-                return inner.steps();
-            }
-
-            @Override
-            public void setSteps(long steps) {
-                inner.setSteps(steps);
-            }
-        };
-    }
-
     private static INDArray input(GoldenFixture fixture, String name) {
         return fixture.input(name, DataType.DOUBLE);
     }
 
     private static void checkCritic(WganSteps.CriticResult actual, JsonNode expected, String when) {
-        assertClose(expected.get("loss_d_real").asDouble(), actual.realMean(), when + " D(real)");
-        assertClose(expected.get("loss_d_fake").asDouble(), actual.fakeMean(), when + " D(fake)");
-        assertClose(expected.get("penalty").asDouble(), actual.penalty(), when + " penalty");
+        GoldenFixture.assertClose(expected.get("loss_d_real").asDouble(), actual.realMean(), when + " D(real)");
+        GoldenFixture.assertClose(expected.get("loss_d_fake").asDouble(), actual.fakeMean(), when + " D(fake)");
+        GoldenFixture.assertClose(expected.get("penalty").asDouble(), actual.penalty(), when + " penalty");
     }
 
-    /** Every learned parameter and running mean (PyTorch's running variance is unbiased, DL4J's is not). */
-    private static void checkParams(GanNetworks nets, JsonNode expected, String when) {
-        INDArray flat = nets.allParams();
-        int checked = 0;
-        for (ParamBlock b : nets.chainedLayout().blocks()) {
-            if (b.key().equals("var")) {
-                continue;
-            }
-            double[] actual = ParamLayout.view(flat, b).toDoubleVector();
-            JsonNode values = expected.get(GoldenFixture.name(b));
-            assertTrue(values != null, "fixture lacks " + GoldenFixture.name(b));
-            for (int i = 0; i < actual.length; i++) {
-                assertClose(values.get(i).asDouble(), actual[i], GoldenFixture.name(b) + "[" + i + "] " + when);
-            }
-            checked++;
-        }
-        assertEquals(expected.size(), checked, "every fixture array was compared");
-    }
 
-    private static void assertClose(double expected, double actual, String what) {
-        assertTrue(Math.abs(expected - actual) <= RELATIVE * Math.abs(expected) + ABSOLUTE_FLOOR,
-                what + ": expected " + expected + " but was " + actual);
-    }
 }

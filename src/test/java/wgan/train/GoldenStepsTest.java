@@ -9,11 +9,7 @@ import wgan.engine.Engine;
 import wgan.engine.GraphEngine;
 import wgan.engine.fast.FastEngine;
 import wgan.model.GanNetworks;
-import wgan.model.ParamBlock;
-import wgan.model.ParamLayout;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The training steps against PyTorch running the WGAN reference's steps on the same weights and
@@ -24,9 +20,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * float32, as training runs it.
  */
 class GoldenStepsTest {
-    private static final double RELATIVE = 1e-4;
-    /** Absolute floor for values that are zero in the reference (betas right after init). */
-    private static final double ABSOLUTE_FLOOR = 1e-12;
 
     @ParameterizedTest(name = "{0} on the {1} engine")
     @CsvSource({"rmsprop, graph", "adam, graph", "rmsprop, fast", "adam, fast"})
@@ -38,12 +31,12 @@ class GoldenStepsTest {
         JsonNode expected = fixture.json.get("steps");
 
         checkCritic(steps.criticStep(input(fixture, "real1"), input(fixture, "noise1")), expected.get(0));
-        checkParams(nets, fixture.json.get("after_first_critic_step"), "after the first critic step");
+        GoldenFixture.checkParams(nets, fixture.json.get("after_first_critic_step"), "after the first critic step");
         checkCritic(steps.criticStep(input(fixture, "real2"), input(fixture, "noise2")), expected.get(1));
-        assertClose(expected.get(2).get("loss_g").asDouble(), steps.generatorStep(input(fixture, "noise3")), "loss_g 1");
+        GoldenFixture.assertClose(expected.get(2).get("loss_g").asDouble(), steps.generatorStep(input(fixture, "noise3")), "loss_g 1");
         checkCritic(steps.criticStep(input(fixture, "real4"), input(fixture, "noise4")), expected.get(3));
-        assertClose(expected.get(4).get("loss_g").asDouble(), steps.generatorStep(input(fixture, "noise5")), "loss_g 2");
-        checkParams(nets, fixture.json.get("final"), "after all five steps");
+        GoldenFixture.assertClose(expected.get(4).get("loss_g").asDouble(), steps.generatorStep(input(fixture, "noise5")), "loss_g 2");
+        GoldenFixture.checkParams(nets, fixture.json.get("final"), "after all five steps");
     }
 
     private static INDArray input(GoldenFixture fixture, String name) {
@@ -51,34 +44,10 @@ class GoldenStepsTest {
     }
 
     private static void checkCritic(WganSteps.CriticResult actual, JsonNode expected) {
-        assertClose(expected.get("loss_d_real").asDouble(), actual.realMean(), "D(real)");
-        assertClose(expected.get("loss_d_fake").asDouble(), actual.fakeMean(), "D(fake)");
-        assertClose(expected.get("loss_d").asDouble(), actual.lossD(), "loss_d");
+        GoldenFixture.assertClose(expected.get("loss_d_real").asDouble(), actual.realMean(), "D(real)");
+        GoldenFixture.assertClose(expected.get("loss_d_fake").asDouble(), actual.fakeMean(), "D(fake)");
+        GoldenFixture.assertClose(expected.get("loss_d").asDouble(), actual.lossD(), "loss_d");
     }
 
-    /** Every learned parameter and running mean; PyTorch's running variance is unbiased, DL4J's is not. */
-    private static void checkParams(GanNetworks nets, JsonNode expected, String when) {
-        INDArray flat = nets.allParams();
-        int checked = 0;
-        for (ParamBlock b : nets.chainedLayout().blocks()) {
-            if (b.key().equals("var")) {
-                continue;
-            }
-            JsonNode values = expected.get(GoldenFixture.name(b));
-            assertTrue(values != null, "fixture lacks " + GoldenFixture.name(b));
-            double[] actual = ParamLayout.view(flat, b).toDoubleVector();
-            assertEquals(values.size(), actual.length, b + " length");
-            for (int i = 0; i < actual.length; i++) {
-                assertClose(values.get(i).asDouble(), actual[i], GoldenFixture.name(b) + "[" + i + "] " + when);
-            }
-            checked++;
-        }
-        assertEquals(expected.size(), checked, "every fixture array was compared");
-    }
 
-    private static void assertClose(double expected, double actual, String what) {
-        double tolerance = RELATIVE * Math.abs(expected) + ABSOLUTE_FLOOR;
-        assertTrue(Math.abs(expected - actual) <= tolerance,
-                what + ": expected " + expected + " but was " + actual);
-    }
 }
