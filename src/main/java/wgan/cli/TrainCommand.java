@@ -240,6 +240,7 @@ final class TrainCommand implements Callable<Integer> {
             Path fallback = newestReadableEpochState(run, file);
             String advice = fallback == null
                     ? "no per-epoch checkpoint (epoch-NNNN-state.zip) beside it is readable either: start a new run"
+                            + " (--keep N keeps the states of the last N epochs)"
                     : "the newest readable checkpoint is " + fallback.getFileName() + ": to resume from there, copy it"
                             + " over the damaged one (cp " + fallback + " " + file + ") and run --resume again";
             throw new InputException("cannot read " + file + " (" + problem.getMessage() + "); " + advice, problem);

@@ -7,11 +7,12 @@ package wgan.train;
  *
  * <pre>  9 x (time spent on checks so far + the cost of one more) <= training time so far</pre>
  *
- * taking the last check's measured cost (the report's too) for the next one. Checks then never
- * exceed 1/10 of checks + training, at any epoch. The first epoch end is always checked, so a
- * run shows its SWD and the real-vs-real floor at once; its cost (the floor's third image set
- * included, which later checks reuse) counts against the budget like any other. A resumed run
- * starts its budget afresh, as its process does.
+ * taking the last check's measured cost (the report's too) for the next one, so checks stay
+ * within 1/10 of checks + training at every epoch. Before the first check its cost is estimated
+ * ({@link #needsEstimate}: QualityProbe.estimateSeconds, a few percent of a check, counted too),
+ * with the floor's third image set that later checks reuse. A run whose epochs are short beside
+ * a check waits several epochs for its first one, or has none (wgan eval then scores any epoch's
+ * generator). A resumed run starts its budget afresh, as its process does.
  *
  * <p>The schedule depends on wall time, so it is not reproducible; it need not be, since the
  * check reads the networks and draws from random streams of its own (a test holds it to that).
@@ -48,9 +49,19 @@ final class EvalSchedule {
             return epoch % every == 0;
         }
         if (Double.isNaN(lastCheckSeconds)) {
-            return true;
+            return false; // not estimated yet
         }
         return TRAINING_PER_CHECK * (checkSeconds + lastCheckSeconds) <= trainingSeconds;
+    }
+
+    /** Whether auto still lacks a cost for the next check: give it {@link #estimated} first. */
+    boolean needsEstimate() {
+        return every == AUTO && Double.isNaN(lastCheckSeconds);
+    }
+
+    /** An estimate of the first check's cost; its own time goes to {@link #spent}. */
+    void estimated(double seconds) {
+        lastCheckSeconds = seconds;
     }
 
     /** What one check (and the report written with it) cost. */

@@ -251,6 +251,11 @@ public final class Trainer {
             ImageGrid.writeGrid(samples, GRID_COLUMNS, run.epochGrid(finishedEpoch));
         }
         evalSchedule.trained(seconds(trainingSinceNanos));
+        if (evalSchedule.needsEstimate() && data.count() >= 2) {
+            long estimateStart = System.nanoTime();
+            evalSchedule.estimated(QualityProbe.estimateSeconds(data, config.evalImages(), config.seed()));
+            evalSchedule.spent(seconds(estimateStart));
+        }
         long checkStart = System.nanoTime();
         boolean check = evalSchedule.due(finishedEpoch) && data.count() >= 2;
         String quality = check ? evaluate(finishedEpoch) : "";
