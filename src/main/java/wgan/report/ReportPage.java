@@ -375,6 +375,7 @@ public final class ReportPage {
             figcaption{color:var(--muted);font-size:.85rem;text-align:center}
             h3{font-size:1rem;margin:1.2em 0 .2em}
             .timeline{grid-template-columns:repeat(auto-fill,minmax(120px,1fr));gap:8px}
+            .timeline img{image-rendering:auto}
             @media (max-width:600px){main{padding:10px}.tick,.legend,.axis-label{font-size:20px}
             .series{stroke-width:3}.gallery{grid-template-columns:1fr}.timeline{grid-template-columns:repeat(3,1fr)}}
             """;
