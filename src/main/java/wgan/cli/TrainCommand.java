@@ -100,8 +100,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--eval-every", paramLabel = "N|auto", defaultValue = "auto", converter = EvalEvery.class,
             description = "Every N epochs: sliced Wasserstein distance (SWD) of generated vs real images and the"
                     + " critic's estimate on held-out images, in metrics.jsonl and report.html; 0 never;"
-                    + " auto: the first epoch, then whenever the checks would still take at most 10%% of the"
-                    + " wall time.")
+                    + " auto: at an epoch end when the checks, this one included, still take at most 10%% of the"
+                    + " wall time (README: Quality checks).")
     int evalEvery;
 
     /** "auto" is -1 in TrainConfig (as --holdout -1 is), a number is epochs. */
