@@ -253,8 +253,12 @@ public final class Trainer {
         evalSchedule.trained(seconds(trainingSinceNanos));
         if (evalSchedule.needsEstimate() && data.count() >= 2) {
             long estimateStart = System.nanoTime();
-            evalSchedule.estimated(QualityProbe.estimateSeconds(data, config.evalImages(), config.seed()));
+            double estimate = QualityProbe.estimateSeconds(data, config.evalImages(), config.seed());
+            evalSchedule.estimated(estimate);
             evalSchedule.spent(seconds(estimateStart));
+            // says why epochs go by without SWD: otherwise the first check looks forgotten
+            status.println(String.format("quality check: about %s each (estimated); --eval-every auto runs it"
+                    + " when it keeps checks within 10%% of the wall time", duration(estimate)));
         }
         long checkStart = System.nanoTime();
         boolean check = evalSchedule.due(finishedEpoch) && data.count() >= 2;
