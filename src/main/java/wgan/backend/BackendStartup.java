@@ -26,6 +26,8 @@ public final class BackendStartup {
 
     /** Starts ND4J on the backend --backend allows and returns the startup line; InputException when it cannot run. */
     public static String start(BackendRequest requested) {
+        NativePlatform.requireMatches(Versions.nd4jPlatform(), System.getProperty("os.name"),
+                System.getProperty("os.arch"));
         Backend jar = jarBackend();
         BackendFacts facts = jar == Backend.CPU ? BackendFacts.cpuJar() : cudaFacts();
         Backend backend = use(BackendDecision.decide(requested, facts)).backend();

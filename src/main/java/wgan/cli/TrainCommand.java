@@ -1,5 +1,6 @@
 package wgan.cli;
 
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -111,18 +112,41 @@ final class TrainCommand implements Callable<Integer> {
                     + " Every epoch end is checkpointed too.")
     int checkpointEvery;
 
-    @Option(names = "--keep", paramLabel = "N", defaultValue = "0",
-            description = "Per-epoch checkpoints to keep, newest first; 0 keeps all."
-                    + " checkpoints/state.zip and generator.zip are always the latest.")
+    @Option(names = "--keep", paramLabel = "N", defaultValue = "1",
+            description = "Per-epoch states (checkpoints/epoch-NNNN-state.zip, to resume from) to keep, newest"
+                    + " first; 0 keeps all. Every epoch's generator is kept; checkpoints/state.zip and"
+                    + " generator.zip are always the latest.")
     int keep;
 
     @Mixin
     CacheDirOption cacheDir;
 
-    @Option(names = "--eval-every", paramLabel = "N", defaultValue = "1",
+    @Option(names = "--eval-every", paramLabel = "N|auto", defaultValue = "auto", converter = EvalEvery.class,
             description = "Every N epochs: sliced Wasserstein distance (SWD) of generated vs real images and the"
-                    + " critic's estimate on held-out images, in metrics.jsonl and report.html; 0 never.")
+                    + " critic's estimate on held-out images, in metrics.jsonl and report.html; 0 never;"
+                    + " auto: at an epoch end when the checks, this one included, still take at most 10%% of the"
+                    + " wall time (README: Quality checks).")
     int evalEvery;
+
+    /** "auto" is -1 in TrainConfig (as --holdout -1 is), a number is epochs. */
+    static final class EvalEvery implements CommandLine.ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            if (value.equalsIgnoreCase("auto")) {
+                return -1;
+            }
+            try {
+                int n = Integer.parseInt(value.trim());
+                if (n >= 0) {
+                    return n;
+                }
+            } catch (NumberFormatException e) {
+                // falls through to the message below
+            }
+            throw new CommandLine.TypeConversionException("must be auto or a number of epochs (0 never), got '"
+                    + value + "'");
+        }
+    }
 
     @Option(names = "--eval-n", paramLabel = "N", defaultValue = "2048",
             description = "Images per set for SWD (at most half the data set).")
@@ -246,6 +270,7 @@ final class TrainCommand implements Callable<Integer> {
             Path fallback = newestReadableEpochState(run, file);
             String advice = fallback == null
                     ? "no per-epoch checkpoint (epoch-NNNN-state.zip) beside it is readable either: start a new run"
+                            + " (--keep N keeps the states of the last N epochs)"
                     : "the newest readable checkpoint is " + fallback.getFileName() + ": to resume from there, copy it"
                             + " over the damaged one (cp " + fallback + " " + file + ") and run --resume again";
             throw new InputException("cannot read " + file + " (" + problem.getMessage() + "); " + advice, problem);

@@ -18,8 +18,10 @@ import java.util.List;
  * @param seed         drives initialisation, noise and data order
  * @param outDir       the run folder
  * @param checkpointEvery checkpoint every this many generator iterations; 0: every ~10 minutes
- * @param keepEpochs   per-epoch checkpoints to keep, newest first; 0 keeps all
- * @param evalEvery    measure image quality (SWD) every this many epochs; 0 never
+ * @param keepEpochs   per-epoch states to keep, newest first; 0 keeps all (every epoch's generator is kept)
+ * @param evalEvery    measure image quality (SWD) every this many epochs; 0 never; -1 (auto): when
+ *                     9x the checks' time so far and one more stays within the training time
+ *                     (checks and report at most ~10% of the wall time)
  * @param evalImages   images per set for SWD
  * @param holdout      real images kept out of training to check the critic; -1 picks
  *                     min(512, 5% of the data)
@@ -46,8 +48,11 @@ public record TrainConfig(ModelConfig model, Path data, int epochs, int batchSiz
         if (!(lrD > 0) || !(lrG > 0) || Double.isInfinite(lrD) || Double.isInfinite(lrG)) {
             throw new InputException("--lr-d and --lr-g must be positive numbers, got " + lrD + " and " + lrG);
         }
-        if (checkpointEvery < 0 || keepEpochs < 0 || evalEvery < 0) {
-            throw new InputException("--checkpoint-every, --keep and --eval-every must be 0 or more");
+        if (checkpointEvery < 0 || keepEpochs < 0) {
+            throw new InputException("--checkpoint-every and --keep must be 0 or more");
+        }
+        if (evalEvery < -1) {
+            throw new InputException("--eval-every must be auto or a number of epochs (0 never), got " + evalEvery);
         }
         ModelConfig.requirePositive("--eval-n", evalImages);
         if (!(gpWeight >= 0) || Double.isInfinite(gpWeight)) {

@@ -29,6 +29,11 @@ public final class Versions {
         return PROPERTIES.getProperty("nd4j.classifier", "linux-x86_64-onednn");
     }
 
+    /** The platform of its natives, e.g. linux-x86_64, macosx-arm64 (Maven's javacpp.platform); empty if unknown. */
+    public static String nd4jPlatform() {
+        return PROPERTIES.getProperty("nd4j.platform", "");
+    }
+
     /** The JavaCPP platform extension that selects that native build ("-onednn", "-cudnn"). */
     public static String nd4jExtension() {
         return PROPERTIES.getProperty("nd4j.extension", "-onednn");

@@ -14,18 +14,23 @@ import java.util.stream.Stream;
  * links to them, so an epoch's checkpoint is written once: damage to state.zip is damage to the
  * newest epoch's file too). Every file is replaced atomically:
  * a crash at any instant leaves the previous complete checkpoint in place.
+ *
+ * <p>Retention: every epoch's generator is kept (a statefarm-64 one is 14 MB; users pick the
+ * best epoch with wgan eval), while states (50 MB, needed only to resume) are pruned to the
+ * newest keepStates per-epoch ones. A long run kept every state before: 3.3 GB for 357 epochs
+ * of 32x32.
  */
 public final class CheckpointFiles {
     public static final String STATE = "state.zip";
     public static final String GENERATOR = "generator.zip";
 
     private final Path dir;
-    private final int keepEpochs;
+    private final int keepStates;
 
-    /** @param keepEpochs how many per-epoch checkpoints to keep, newest first; 0 keeps all */
-    public CheckpointFiles(Path dir, int keepEpochs) {
+    /** @param keepStates how many per-epoch states to keep, newest first; 0 keeps all */
+    public CheckpointFiles(Path dir, int keepStates) {
         this.dir = dir;
-        this.keepEpochs = keepEpochs;
+        this.keepStates = keepStates;
     }
 
     public Path state() {
@@ -49,7 +54,7 @@ public final class CheckpointFiles {
         AtomicFiles.write(epochGenerator, generator);
         replaceWithLink(state(), epochState);
         replaceWithLink(generator(), epochGenerator);
-        pruneEpochSnapshots();
+        pruneEpochStates();
     }
 
     /** Atomically makes target another name of source (a copy where links are not supported). */
@@ -72,15 +77,14 @@ public final class CheckpointFiles {
         }
     }
 
-    private void pruneEpochSnapshots() throws IOException {
-        if (keepEpochs <= 0) {
+    /** Older per-epoch states go; every generator stays (state.zip, a link or a copy, stays too). */
+    private void pruneEpochStates() throws IOException {
+        if (keepStates <= 0) {
             return;
         }
         List<Path> states = epochStates();
-        for (int i = 0; i < states.size() - keepEpochs; i++) {
-            Path state = states.get(i);
-            Files.deleteIfExists(state);
-            Files.deleteIfExists(dir.resolve(state.getFileName().toString().replace("-state.zip", "-generator.zip")));
+        for (int i = 0; i < states.size() - keepStates; i++) {
+            Files.deleteIfExists(states.get(i));
         }
     }
 

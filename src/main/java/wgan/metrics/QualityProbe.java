@@ -93,6 +93,24 @@ public final class QualityProbe {
                 (System.nanoTime() - start) / 1e9);
     }
 
+    /**
+     * A guess at what {@link #evaluate} costs with no floor to reuse, for a schedule that must
+     * decide before the first measurement: the SWD of 64 reals against 64 others, timed and scaled
+     * to three sets of imagesPerSet(n) images (the sorts of the projections dominate and grow with
+     * the patches, so with the images). A few percent of a check; it errs high at small sizes,
+     * where fixed costs weigh more. Its own random stream: nothing else is touched.
+     */
+    public static double estimateSeconds(ImageSet reals, int n, long seed) {
+        long start = System.nanoTime();
+        int full = imagesPerSet(n, reals.count());
+        int k = Math.min(full, 64);
+        int[] order = Rng.derive(seed, "swd-estimate").permutation(reals.count());
+        SlicedWasserstein.distances(SwdImages.of(reals, order, 0, k), List.of(SwdImages.of(reals, order, k, k)),
+                SlicedWasserstein.Params.PROGAN, seed);
+        double twoSets = (System.nanoTime() - start) / 1e9;
+        return twoSets * 1.5 * full / k;
+    }
+
     private static double mean(double[] values) {
         double sum = 0;
         for (double v : values) {

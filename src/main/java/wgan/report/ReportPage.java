@@ -19,8 +19,11 @@ import java.util.function.ToDoubleFunction;
 import java.util.stream.Stream;
 
 /**
- * RUN_DIR/report.html: one self-contained page (inline CSS and SVG, images as data URIs, no
- * script) with the losses, SWD, speed, every epoch's samples and the options of a run.
+ * RUN_DIR/report.html: one page (inline CSS and SVG, no script) with the losses, SWD, speed, the
+ * samples and the options of a run. The newest grids and the reals are embedded as data URIs;
+ * older ones are linked by relative path (samples/epoch-NNNN.png), so the page opens offline from
+ * the run folder and stays under 5 MB however long the run (an embedded gallery of a 185-epoch run
+ * was 45 MB).
  */
 public final class ReportPage {
     public static final String FILE = "report.html";
@@ -29,7 +32,40 @@ public final class ReportPage {
     private static final String GREEN = "#059669";
     private static final String GREY = "#6b7280";
 
+    /**
+     * Sample grids embedded in the page, newest first, while their PNG bytes stay within this (the
+     * page then stays under 5 MB: base64 adds a third, the charts are capped in points). A
+     * statefarm-64 grid is ~0.6 MB, so the newest grids and the reals are embedded; a 128 px grid
+     * can be ~2.5 MB, and what does not fit is linked.
+     */
+    static final long EMBED_BYTES = 2_500_000;
+    /** At most this many grids embedded, the reals aside. */
+    static final int EMBED_GRIDS = 3;
+    /** Older grids are linked (samples/epoch-NNNN.png, relative: the page opens offline from the run folder), at most this many, evenly spaced over the run. */
+    static final int TIMELINE_GRIDS = 100;
+
     private ReportPage() {
+    }
+
+    /**
+     * report.html of a run being trained, rewritten every epoch: metrics.jsonl is read
+     * incrementally and only the newest grids are read, so a write costs the same at epoch 1,000 as
+     * at epoch 1.
+     */
+    public static final class Writer {
+        private final Path runDir;
+        private final RunHistory.Tail history;
+
+        public Writer(Path runDir) {
+            this.runDir = runDir;
+            this.history = new RunHistory.Tail(runDir.resolve("metrics.jsonl"));
+        }
+
+        public Path write() throws IOException {
+            Path page = runDir.resolve(FILE);
+            AtomicFiles.writeString(page, html(runDir, history.read()));
+            return page;
+        }
     }
 
     /** Writes (or replaces) RUN_DIR/report.html and returns its path. */
@@ -58,7 +94,8 @@ public final class ReportPage {
                 + " same fakes on training images and on images held out of training (--holdout); a gap that grows"
                 + " means the critic overfits the training set.", criticChart(history)));
         body.append(section("Speed", "Real images the critic saw per second.", speedChart(history)));
-        body.append(section("Samples", "The same fixed noise every epoch, latest first.", samples(runDir)));
+        body.append(section("Samples", "The same fixed noise every epoch, latest first; older grids are linked"
+                + " from the run's samples/ folder.", samples(runDir)));
         body.append(section("Options", "", options(runDir)));
         return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
                 + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
@@ -162,31 +199,82 @@ public final class ReportPage {
         Path dir = runDir.resolve("samples");
         List<Path> epochs = new ArrayList<>();
         if (Files.isDirectory(dir)) {
-            try (Stream<Path> files = Files.list(dir)) {
+            try (Stream<Path> files = Files.list(dir)) { // names only: a directory listing, not the files
                 files.filter(p -> p.getFileName().toString().matches("epoch-\\d+\\.png"))
                         .sorted(Comparator.comparing((Path p) -> p.getFileName().toString()).reversed())
                         .forEach(epochs::add);
             }
         }
         Path reals = dir.resolve("reals.png");
-        if (epochs.isEmpty() && !Files.isRegularFile(reals)) {
+        boolean hasReals = Files.isRegularFile(reals);
+        if (epochs.isEmpty() && !hasReals) {
             return empty("No sample grids yet.");
         }
         StringBuilder html = new StringBuilder("<div class=\"gallery\">");
+        long budget = EMBED_BYTES;
+        int embedded = 0;
+        List<Path> linked = new ArrayList<>();
         for (Path png : epochs) {
-            String epoch = png.getFileName().toString().replaceAll("\\D", "").replaceFirst("^0+(?=\\d)", "");
-            html.append(figure(png, "epoch " + epoch));
+            long size = Files.size(png);
+            if (embedded < EMBED_GRIDS && size <= budget && linked.isEmpty()) {
+                html.append(embeddedFigure(png, "epoch " + epochOf(png)));
+                budget -= size;
+                embedded++;
+                if (embedded == 1 && hasReals) { // the reals beside the newest grid, to compare
+                    hasReals = false;
+                    html.append(Files.size(reals) <= budget ? embeddedFigure(reals, "real images")
+                            : linkedFigure(runDir, reals, "real images", ""));
+                    budget -= Math.min(budget, Files.size(reals));
+                }
+            } else {
+                linked.add(png);
+            }
         }
-        if (Files.isRegularFile(reals)) {
-            html.append(figure(reals, "real images"));
+        if (hasReals) {
+            html.append(Files.size(reals) <= budget ? embeddedFigure(reals, "real images")
+                    : linkedFigure(runDir, reals, "real images", ""));
         }
-        return html.append("</div>").toString();
+        html.append("</div>");
+        if (!linked.isEmpty()) {
+            List<Path> shown = evenlySpaced(linked, TIMELINE_GRIDS);
+            html.append("<h3>Earlier epochs</h3><p class=\"note\">").append(shown.size() == linked.size()
+                    ? "Every earlier grid" : shown.size() + " of the " + linked.size() + " earlier grids, evenly spaced;"
+                    + " all are in samples/").append(" (linked, not embedded: open the page from the run folder).</p>")
+                    .append("<div class=\"gallery timeline\">");
+            for (Path png : shown) {
+                html.append(linkedFigure(runDir, png, "epoch " + epochOf(png), " loading=\"lazy\""));
+            }
+            html.append("</div>");
+        }
+        return html.toString();
     }
 
-    private static String figure(Path png, String caption) throws IOException {
+    /** At most n of the items, evenly spaced, the first and the last included; in their order. */
+    static <T> List<T> evenlySpaced(List<T> items, int n) {
+        if (items.size() <= n) {
+            return items;
+        }
+        List<T> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(items.get((int) Math.round(i * (items.size() - 1) / (double) (n - 1))));
+        }
+        return out;
+    }
+
+    private static String epochOf(Path png) {
+        return png.getFileName().toString().replaceAll("\\D", "").replaceFirst("^0+(?=\\d)", "");
+    }
+
+    private static String embeddedFigure(Path png, String caption) throws IOException {
         return "<figure><img alt=\"" + caption + "\" src=\"data:image/png;base64,"
                 + Base64.getEncoder().encodeToString(Files.readAllBytes(png)) + "\"><figcaption>" + caption
                 + "</figcaption></figure>";
+    }
+
+    private static String linkedFigure(Path runDir, Path png, String caption, String attributes) {
+        String href = Html.escape(runDir.relativize(png).toString().replace(java.io.File.separatorChar, '/'));
+        return "<figure><a href=\"" + href + "\"><img alt=\"" + caption + "\" src=\"" + href + "\"" + attributes
+                + "></a><figcaption>" + caption + "</figcaption></figure>";
     }
 
     private static String options(Path runDir) throws IOException {
@@ -285,7 +373,10 @@ public final class ReportPage {
             figure{margin:0}
             figure img{width:100%;height:auto;image-rendering:pixelated;border-radius:4px;display:block}
             figcaption{color:var(--muted);font-size:.85rem;text-align:center}
+            h3{font-size:1rem;margin:1.2em 0 .2em}
+            .timeline{grid-template-columns:repeat(auto-fill,minmax(120px,1fr));gap:8px}
+            .timeline img{image-rendering:auto}
             @media (max-width:600px){main{padding:10px}.tick,.legend,.axis-label{font-size:20px}
-            .series{stroke-width:3}.gallery{grid-template-columns:1fr}}
+            .series{stroke-width:3}.gallery{grid-template-columns:1fr}.timeline{grid-template-columns:repeat(3,1fr)}}
             """;
 }

@@ -75,6 +75,12 @@ public final class Trainer {
     private final StatusLine status;
     /** The averaged generator (--ema-kimg), or null when the run keeps none. */
     private final EmaGenerator ema;
+    /** When epoch ends run the quality check; keeps it and the report to ~10% of the wall time by default. */
+    private final EvalSchedule evalSchedule;
+    /** report.html, rewritten every epoch at a cost that does not grow with the run. */
+    private final ReportPage.Writer report;
+    /** Since when training time has not yet been told to evalSchedule. */
+    private long trainingSinceNanos = System.nanoTime();
     private Progress progress;
     private MetricsLog metrics;
     /** The last quality measurement: its real-vs-real floor is the same every epoch. */
@@ -114,6 +120,8 @@ public final class Trainer {
         long batchesPerEpoch = EpochBatches.batchesPerEpoch(split.train().length, config.batchSize());
         this.status = new StatusLine(console, System.console() != null, config.epochs(), batchesPerEpoch,
                 (progress.epoch - 1L) * batchesPerEpoch + progress.batchesInEpoch);
+        this.evalSchedule = new EvalSchedule(config.evalEvery());
+        this.report = new ReportPage.Writer(run.root());
     }
 
     /** A new run: fresh networks, options and real-image grid written, a first checkpoint. */
@@ -155,6 +163,7 @@ public final class Trainer {
         long start = System.nanoTime();
         ExecutorService loader = Executors.newSingleThreadExecutor(daemon("wgan-batches"));
         metrics = new MetricsLog(run.metrics());
+        trainingSinceNanos = System.nanoTime();
         try {
             while (!progress.finished) {
                 EpochEnd end = trainEpoch(loader);
@@ -172,7 +181,12 @@ public final class Trainer {
             status.clear();
             writeReport();
         }
-        return new Result(Outcome.FINISHED, progress.generatorIterations, seconds(start));
+        double wall = seconds(start);
+        if (evalSchedule.checkSeconds() > 0) {
+            console.println(String.format("quality checks and report: %s of %s (%.1f%%)",
+                    duration(evalSchedule.checkSeconds()), duration(wall), 100 * evalSchedule.checkSeconds() / wall));
+        }
+        return new Result(Outcome.FINISHED, progress.generatorIterations, wall);
     }
 
     private enum EpochEnd { DONE, STOPPED, DIVERGED, ROLLED_BACK }
@@ -253,10 +267,33 @@ public final class Trainer {
         try (INDArray samples = Generation.generate(sampler(), fixedNoise)) {
             ImageGrid.writeGrid(samples, GRID_COLUMNS, run.epochGrid(finishedEpoch));
         }
-        String quality = evaluate(finishedEpoch);
+        evalSchedule.trained(seconds(trainingSinceNanos));
+        if (evalSchedule.needsEstimate() && data.count() >= 2) {
+            long estimateStart = System.nanoTime();
+            double estimate = QualityProbe.estimateSeconds(data, config.evalImages(), config.seed());
+            evalSchedule.estimated(estimate);
+            evalSchedule.spent(seconds(estimateStart));
+            // says why epochs go by without SWD: otherwise the first check looks forgotten
+            status.println(String.format("quality check: about %s each (estimated); --eval-every auto runs it"
+                    + " when it keeps checks within 10%% of the wall time", duration(estimate)));
+        }
+        long checkStart = System.nanoTime();
+        boolean check = evalSchedule.due(finishedEpoch) && data.count() >= 2;
+        String quality = check ? evaluate(finishedEpoch) : "";
+        double checkSeconds = seconds(checkStart);
         progress.startNextEpoch(config.epochs());
+        long checkpointStart = System.nanoTime();
         saveCheckpoint(finishedEpoch);
+        evalSchedule.trained(seconds(checkpointStart)); // checkpoints are part of training's cost, not the check's
+        long reportStart = System.nanoTime();
         writeReport();
+        double reportSeconds = seconds(reportStart);
+        if (check) {
+            evalSchedule.checked(checkSeconds + reportSeconds);
+        } else {
+            evalSchedule.spent(reportSeconds);
+        }
+        trainingSinceNanos = System.nanoTime();
         status.println(String.format("epoch %d/%d  gen_iter %d (+%d)  loss_d %.5f  loss_g %.5f  %.1f images/s  %s%s",
                 finishedEpoch, config.epochs(), progress.generatorIterations, epochIterations,
                 lastCritic != null ? lastCritic.lossD() : Double.NaN, lossG, epochImages / epochSeconds,
@@ -278,14 +315,11 @@ public final class Trainer {
     }
 
     /**
-     * Every --eval-every epochs: SWD of generated against real images with its real-vs-real floor,
+     * When {@link EvalSchedule} says so: SWD of generated against real images with its real-vs-real floor,
      * and the critic's estimate on training and held-out images; one metrics line. Returns the
      * console's summary of it. Own random streams: training's noise and data order are untouched.
      */
     private String evaluate(int epoch) throws IOException {
-        if (config.evalEvery() == 0 || epoch % config.evalEvery() != 0 || data.count() < 2) {
-            return "";
-        }
         QualityProbe.Result swd = QualityProbe.evaluate(sampler(), config.model().nz(), data,
                 config.evalImages(), config.seed(), lastQuality);
         lastQuality = swd;
@@ -304,7 +338,7 @@ public final class Trainer {
     /** report.html; a failure here must not cost the run, so it is reported and training goes on. */
     private void writeReport() {
         try {
-            ReportPage.write(run.root());
+            report.write();
         } catch (IOException | RuntimeException e) {
             console.println("warning: could not write report.html: "
                     + (e instanceof IOException io ? FileErrors.describe(io) : e.getMessage()));

@@ -69,6 +69,15 @@ class BadInputTest {
     }
 
     @Test
+    void evalEveryIsAutoOrEpochs(@TempDir Path tmp) throws Exception {
+        TestImages.writeTree(tmp, 2, 1, 20, 20, 1);
+        assertUsageError(CliRunner.run("train", "--data", tmp.toString(), "--eval-every", "often"),
+                "must be auto or a number of epochs (0 never), got 'often'");
+        assertUsageError(CliRunner.run("train", "--data", tmp.toString(), "--eval-every", "-1"),
+                "must be auto or a number of epochs");
+    }
+
+    @Test
     void criticStepsAndClipMustBePositive(@TempDir Path tmp) throws Exception {
         TestImages.writeTree(tmp, 2, 1, 20, 20, 1);
         assertUsageError(CliRunner.run("train", "--data", tmp.toString(), "--n-critic", "0"), "--n-critic");

@@ -62,7 +62,8 @@ class EmaGeneratorTest {
     private static String[] trainArgs(Path out, int epochs, String... extra) {
         List<String> args = new ArrayList<>(List.of("train", "--data", data.toString(), "--epochs",
                 String.valueOf(epochs), "--image-size", "16", "--batch-size", "8", "--ngf", "8", "--ndf", "8",
-                "--seed", String.valueOf(SEED), "--out", out.toString(), "--cache-dir", cache()));
+                "--seed", String.valueOf(SEED), "--out", out.toString(), "--cache-dir", cache(),
+                "--eval-every", "1", "--keep", "0")); // a quality check and a state kept at every epoch
         args.addAll(List.of(extra));
         return args.toArray(new String[0]);
     }

@@ -59,7 +59,7 @@ class HostileCasesTest {
         cache = shared.resolve("cache");
         run = shared.resolve("run");
         Files.createDirectories(run); // an empty folder is taken
-        trained = CliRunner.run(trainArgs(data, run, "--epochs", "2"));
+        trained = CliRunner.run(trainArgs(data, run, "--epochs", "2", "--keep", "2")); // both epochs' states, for case 10
         assertEquals(0, trained.exitCode(), trained.out() + trained.err());
         RunFolder.releaseLocks();
     }

@@ -27,7 +27,7 @@ class TrainAndSampleEndToEndTest {
         Path run = tmp.resolve("run");
 
         CliRunner.Run train = CliRunner.run("train", "--data", data.toString(), "--epochs", "3", "--image-size", "16",
-                "--batch-size", "8", "--ngf", "8", "--ndf", "8", "--seed", "5", "--out", run.toString(),
+                "--batch-size", "8", "--ngf", "8", "--ndf", "8", "--seed", "5", "--eval-every", "1", "--out", run.toString(),
                 "--cache-dir", tmp.resolve("cache").toString());
         assertEquals(0, train.exitCode(), train.err());
         assertTrue(train.out().contains("epoch 3/3"), train.out());
