@@ -100,7 +100,7 @@ public final class Trainer {
         Trainer trainer = new Trainer(config, data, run, console, stop, nets, Rng.derive(config.seed(), "noise"),
                 new Progress());
         run.writeOptions(RunOptions.of(config, data.count(), data.skipped().size()));
-        run.writeSkipped(data.skipped());
+        run.writeSkipped(data.reported()); // skipped files, then files used with a decoder warning
         trainer.writeReals();
         trainer.saveCheckpoint(0); // a state to roll back to, and to resume from at once
         return trainer;

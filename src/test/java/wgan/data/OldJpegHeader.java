@@ -5,8 +5,8 @@ package wgan.data;
  * ask libjpeg for a 1/2, 1/4 or 1/8 scale decode: a 640x480 photo bound for 64x64 is then never
  * decoded at full size.
  */
-final class JpegHeader {
-    private JpegHeader() {
+final class OldJpegHeader {
+    private OldJpegHeader() {
     }
 
     /** {width, height}, or null when the bytes are not a JPEG with a readable frame header. */
