@@ -45,6 +45,10 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--cache-dir", paramLabel = "DIR", description = ImagePreparation.CACHE_DIR_HELP)
     Path cacheDir;
 
+    @Option(names = "--max-pixels", paramLabel = "N", defaultValue = ImagePreparation.MAX_PIXELS_DEFAULT,
+            description = ImagePreparation.MAX_PIXELS_HELP)
+    long maxPixels;
+
     @Mixin
     BackendOption backend;
 
@@ -56,7 +60,7 @@ final class EvalCommand implements Callable<Integer> {
         }
         GeneratorCheckpoint.Loaded loaded = GeneratorCheckpoint.load(checkpoint);
         ModelConfig model = loaded.model();
-        ImageSet reals = ImageLoader.prepare(data, model.imageSize(), model.channels(),
+        ImageSet reals = ImageLoader.prepare(data, model.imageSize(), model.channels(), maxPixels,
                 cacheDir != null ? cacheDir : ImageCache.defaultDir(), note -> System.err.println("note: " + note))
                 .images();
         QualityProbe.Result r = QualityProbe.evaluate(loaded.generator(), model.nz(), reals, n, seed);

@@ -1,7 +1,9 @@
 package wgan.cli;
 
 import wgan.data.ImageCache;
+import wgan.data.ImageClasses;
 import wgan.data.ImageLoader;
+import wgan.data.ImageSet;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -9,20 +11,27 @@ import java.nio.file.Path;
 /** What wgan prepare and wgan train both do and print to get a folder's prepared images. */
 final class ImagePreparation {
     static final String CACHE_DIR_HELP = "Where prepared images are kept (default: $XDG_CACHE_HOME/wgan or ~/.cache/wgan).";
+    static final String MAX_PIXELS_HELP = "Images with more pixels than this (read from the file's header) are skipped"
+            + " before decoding, with the reason in the skipped list: decompression bombs never reach memory.";
+    static final String MAX_PIXELS_DEFAULT = "100000000";
 
     private ImagePreparation() {
     }
 
     /** @param skippedHint where the user finds the skipped files, e.g. " (see skipped.txt)" */
-    static ImageLoader.Prepared prepare(Path data, int imageSize, int channels, Path cacheDir, PrintStream console,
-                                        String skippedHint) {
+    static ImageLoader.Prepared prepare(Path data, int imageSize, int channels, long maxPixels, Path cacheDir,
+                                        PrintStream console, String skippedHint) {
         Path dir = cacheDir != null ? cacheDir : ImageCache.defaultDir();
-        ImageLoader.Prepared prepared = ImageLoader.prepare(data, imageSize, channels, dir,
+        ImageLoader.Prepared prepared = ImageLoader.prepare(data, imageSize, channels, maxPixels, dir,
                 note -> console.println("note: " + note));
-        console.printf("images: %d used, %d skipped%s, %s in %.1f s (%.0f images/s)%n",
-                prepared.images().count(), prepared.images().skipped().size(), skippedHint,
+        ImageSet images = prepared.images();
+        String warned = images.warnings().isEmpty() ? ""
+                : ", " + images.warnings().size() + " used with a decoder warning";
+        console.printf("images: %d used, %d skipped%s%s, %s in %.1f s (%.0f images/s)%n",
+                images.count(), images.skipped().size(), warned, skippedHint,
                 prepared.fromCache() ? "read from the cache" : "decoded", prepared.seconds(),
                 prepared.imagesPerSecond());
+        console.println("data: " + ImageClasses.summary(images.classes(), images.classCounts()));
         console.println((prepared.fromCache() ? "image cache: " : "image cache written: ") + prepared.cacheFile());
         return prepared;
     }

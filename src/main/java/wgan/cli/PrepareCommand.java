@@ -31,6 +31,10 @@ final class PrepareCommand implements Callable<Integer> {
     @Option(names = "--cache-dir", paramLabel = "DIR", description = ImagePreparation.CACHE_DIR_HELP)
     Path cacheDir;
 
+    @Option(names = "--max-pixels", paramLabel = "N", defaultValue = ImagePreparation.MAX_PIXELS_DEFAULT,
+            description = ImagePreparation.MAX_PIXELS_HELP)
+    long maxPixels;
+
     @Option(names = "--measure-feed", paramLabel = "B", description = "Also time one shuffled epoch turned into "
             + "float batches of B images, as wgan train feeds the critic.")
     Integer measureFeedBatch;
@@ -40,19 +44,23 @@ final class PrepareCommand implements Callable<Integer> {
         ModelConfig.checkImageShape(imageSize, channels);
         PrintStream console = System.out;
         console.printf("wgan prepare: data %s, %dx%dx%d%n", data, imageSize, imageSize, channels);
-        ImageLoader.Prepared prepared = ImagePreparation.prepare(data, imageSize, channels, cacheDir, console,
+        ImageLoader.Prepared prepared = ImagePreparation.prepare(data, imageSize, channels, maxPixels, cacheDir, console,
                 " (listed below)");
         // no run folder holds a skipped.txt yet: show the first few here
-        prepared.images().skipped().stream().limit(SKIPPED_SHOWN).map(SkippedFile::toString)
-                .forEach(s -> console.println("skipped: " + s));
-        int more = prepared.images().skipped().size() - SKIPPED_SHOWN;
-        if (more > 0) {
-            console.printf("skipped: ... and %d more%n", more);
-        }
+        show("skipped", prepared.images().skipped(), console);
+        show("warning", prepared.images().warnings(), console);
         if (measureFeedBatch != null) {
             console.printf("feeding: %.0f images/s into float batches of %d%n",
                     FeedRate.imagesPerSecond(prepared.images(), measureFeedBatch), measureFeedBatch);
         }
         return ExitCode.OK.code;
+    }
+
+    private static void show(String what, java.util.List<SkippedFile> files, PrintStream console) {
+        files.stream().limit(SKIPPED_SHOWN).map(SkippedFile::toString).forEach(s -> console.println(what + ": " + s));
+        int more = files.size() - SKIPPED_SHOWN;
+        if (more > 0) {
+            console.printf("%s: ... and %d more%n", what, more);
+        }
     }
 }

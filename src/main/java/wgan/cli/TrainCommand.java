@@ -7,6 +7,7 @@ import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import sun.misc.Signal;
+import wgan.config.ClassNamesFile;
 import wgan.config.InputException;
 import wgan.config.OptimizerKind;
 import wgan.config.TrainConfig;
@@ -22,6 +23,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.LocalDateTime;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
@@ -108,6 +110,15 @@ final class TrainCommand implements Callable<Integer> {
             description = "Real images kept out of training to check the critic for overfitting;"
                     + " -1: min(512, 5%% of the data), none under 100 images.")
     int holdout;
+
+    @Option(names = "--max-pixels", paramLabel = "N", defaultValue = ImagePreparation.MAX_PIXELS_DEFAULT,
+            description = ImagePreparation.MAX_PIXELS_HELP)
+    long maxPixels;
+
+    @Option(names = "--class-names", paramLabel = "FILE",
+            description = "Readable class names, one folder<TAB>name a line (State Farm's c0..c9 are built in);"
+                    + " recorded in options.json and the report.")
+    Path classNames;
 
     @Mixin
     BackendOption backend;
@@ -238,11 +249,12 @@ final class TrainCommand implements Callable<Integer> {
         long runSeed = seed != null ? seed : new SecureRandom().nextLong() & Long.MAX_VALUE;
         Path runDir = out != null ? out : RunFolder.defaultLocation(Path.of("runs"), dataDir, LocalDateTime.now());
         return new TrainConfig(model.toConfig(), dataDir, epochs, batchSize, nCritic, clip, lrD, lrG, optimizer, runSeed, runDir,
-                checkpointEvery, keep, evalEvery, evalImages, holdout);
+                checkpointEvery, keep, evalEvery, evalImages, holdout, maxPixels,
+                classNames != null ? ClassNamesFile.read(classNames) : Map.of());
     }
 
     private ImageSet loadImages(TrainConfig config, PrintStream console) {
         return ImagePreparation.prepare(config.data(), config.model().imageSize(), config.model().channels(),
-                cacheDir, console, " (see skipped.txt)").images();
+                config.maxPixels(), cacheDir, console, " (see skipped.txt)").images();
     }
 }

@@ -1,6 +1,7 @@
 package wgan.config;
 
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * Every resolved option of one training run. Immutable; built once by the CLI and passed down.
@@ -22,10 +23,13 @@ import java.nio.file.Path;
  * @param evalImages   images per set for SWD
  * @param holdout      real images kept out of training to check the critic; -1 picks
  *                     min(512, 5% of the data)
+ * @param maxPixels    images with more pixels than this (by their header) are skipped, never decoded
+ * @param classNames   readable names of class folders (--class-names), folder -> name; may be empty
  */
 public record TrainConfig(ModelConfig model, Path data, int epochs, int batchSize, int nCritic, double clip,
                           double lrD, double lrG, OptimizerKind optimizer, long seed, Path outDir,
-                          int checkpointEvery, int keepEpochs, int evalEvery, int evalImages, int holdout) {
+                          int checkpointEvery, int keepEpochs, int evalEvery, int evalImages, int holdout,
+                          long maxPixels, Map<String, String> classNames) {
 
     public TrainConfig {
         ModelConfig.requirePositive("--epochs", epochs);
@@ -44,12 +48,16 @@ public record TrainConfig(ModelConfig model, Path data, int epochs, int batchSiz
         if (holdout < -1) {
             throw new InputException("--holdout must be 0 or more, got " + holdout);
         }
+        if (maxPixels < 1) {
+            throw new InputException("--max-pixels must be 1 or more, got " + maxPixels);
+        }
+        classNames = Map.copyOf(classNames);
     }
 
     /** The same run with the options that may change on --resume. */
     public TrainConfig withResumable(int newEpochs, int newCheckpointEvery, int newKeepEpochs) {
         return new TrainConfig(model, data, newEpochs, batchSize, nCritic, clip, lrD, lrG, optimizer, seed, outDir,
-                newCheckpointEvery, newKeepEpochs, evalEvery, evalImages, holdout);
+                newCheckpointEvery, newKeepEpochs, evalEvery, evalImages, holdout, maxPixels, classNames);
     }
 
     /** How many images the run holds out of training, for a data set of this size. */

@@ -5,19 +5,23 @@ import org.nd4j.linalg.factory.Nd4j;
 import wgan.config.OptimizerKind;
 import wgan.config.TrainConfig;
 import wgan.config.Versions;
+import wgan.data.ImageClasses;
+import wgan.data.ImageDecoder;
+import wgan.data.ImageSet;
 import wgan.io.GeneratorCheckpoint;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 
 /** options.json: every resolved option, and what the run ran on. */
 final class RunOptions {
     private RunOptions() {
     }
 
-    static Map<String, Object> of(TrainConfig c, int images, int skipped) {
+    static Map<String, Object> of(TrainConfig c, ImageSet data) {
         Map<String, Object> options = new LinkedHashMap<>();
         options.put("data", c.data().toAbsolutePath().normalize().toString());
         options.put("out", c.outDir().toAbsolutePath().normalize().toString());
@@ -35,8 +39,12 @@ final class RunOptions {
         options.put("eval_n", c.evalImages());
         options.put("holdout", c.holdout());
         options.put("model", GeneratorCheckpoint.modelToMap(c.model()));
-        options.put("images_used", images);
-        options.put("images_skipped", skipped);
+        options.put("max_pixels", c.maxPixels());
+        options.put("class_names", new TreeMap<>(c.classNames()));
+        options.put("images_used", data.count());
+        options.put("images_skipped", data.skipped().size());
+        options.put("images_with_warnings", data.warnings().size());
+        options.put("classes", ImageClasses.describe(data, c.classNames()));
         options.put("versions", Map.of("wgan", Versions.wgan(), "dl4j", Versions.dl4j(),
                 "java", System.getProperty("java.version")));
         options.put("backend", backend());
@@ -50,7 +58,14 @@ final class RunOptions {
                 o.get("clip").asDouble(), o.get("lr_d").asDouble(), o.get("lr_g").asDouble(),
                 OptimizerKind.valueOf(o.get("optimizer").asText()), o.get("seed").asLong(),
                 Path.of(o.get("out").asText()), o.path("checkpoint_every").asInt(0), o.path("keep").asInt(0),
-                o.path("eval_every").asInt(1), o.path("eval_n").asInt(2048), o.path("holdout").asInt(-1));
+                o.path("eval_every").asInt(1), o.path("eval_n").asInt(2048), o.path("holdout").asInt(-1),
+                o.path("max_pixels").asLong(ImageDecoder.DEFAULT_MAX_PIXELS), classNames(o.path("class_names")));
+    }
+
+    private static Map<String, String> classNames(JsonNode names) {
+        Map<String, String> m = new LinkedHashMap<>();
+        names.fields().forEachRemaining(e -> m.put(e.getKey(), e.getValue().asText()));
+        return m;
     }
 
     static Map<String, Object> backend() {

@@ -99,7 +99,7 @@ public final class Trainer {
         GanNetworks nets = GanNetworks.initialised(config.model(), DataType.FLOAT, config.seed());
         Trainer trainer = new Trainer(config, data, run, console, stop, nets, Rng.derive(config.seed(), "noise"),
                 new Progress());
-        run.writeOptions(RunOptions.of(config, data.count(), data.skipped().size()));
+        run.writeOptions(RunOptions.of(config, data));
         run.writeSkipped(data.reported()); // skipped files, then files used with a decoder warning
         trainer.writeReals();
         trainer.saveCheckpoint(0); // a state to roll back to, and to resume from at once
@@ -123,7 +123,7 @@ public final class Trainer {
                 new Rng(rng.get("seed").asLong(), rng.get("counter").asLong()), progress);
         trainer.restoreOptimisers(state);
         run.truncateMetricsAfter(progress.generatorIterations);
-        run.writeOptions(RunOptions.of(config, data.count(), data.skipped().size()));
+        run.writeOptions(RunOptions.of(config, data));
         return trainer;
     }
 
@@ -318,7 +318,7 @@ public final class Trainer {
         meta.put("noise_rng", Map.of("seed", noise.seed(), "counter", noise.counter()));
         meta.put("critic_optimizer_steps", steps.criticOptimizer().steps());
         meta.put("generator_optimizer_steps", steps.generatorOptimizer().steps());
-        meta.put("options", RunOptions.of(config, data.count(), data.skipped().size()));
+        meta.put("options", RunOptions.of(config, data));
         Map<String, INDArray> arrays = new LinkedHashMap<>();
         arrays.put("params", nets.allParams());
         steps.criticOptimizer().state().forEach((k, v) -> arrays.put("critic_optimizer." + k, v));
