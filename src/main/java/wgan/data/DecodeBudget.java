@@ -26,15 +26,28 @@ final class DecodeBudget {
         return (long) total * UNIT;
     }
 
-    /** Held memory, given back on close. */
-    interface Reservation extends AutoCloseable {
+    /** Held memory, given back on (the first) close. */
+    final class Reservation implements AutoCloseable {
+        private final int n;
+        private boolean released;
+
+        private Reservation(int n) {
+            this.n = n;
+        }
+
         @Override
-        void close();
+        public synchronized void close() {
+            if (!released) {
+                released = true;
+                permits.release(n);
+            }
+        }
     }
 
+    /** Waits until the bytes fit beside what the other decodes hold; at most the whole budget is taken. */
     Reservation reserve(long bytes) {
         int n = (int) Math.max(1, Math.min(total, (bytes + UNIT - 1) / UNIT));
         permits.acquireUninterruptibly(n);
-        return () -> permits.release(n);
+        return new Reservation(n);
     }
 }

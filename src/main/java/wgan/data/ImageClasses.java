@@ -1,5 +1,6 @@
 package wgan.data;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,10 +33,14 @@ public final class ImageClasses {
 
     /**
      * The readable name of each class (null where there is none): from --class-names, else State
-     * Farm's when every class folder is one of State Farm's c0..c9.
+     * Farm's when the data folder is named train (State Farm's imgs/train) and every class folder
+     * is one of its c0..c9. Folder names alone would not do: the Fashion-MNIST sample and
+     * scripts/make_photo_tree.py use c0..c9 too.
      */
-    public static List<String> names(List<String> classes, Map<String, String> given) {
-        boolean stateFarm = !classes.isEmpty() && STATE_FARM.keySet().containsAll(classes);
+    public static List<String> names(Path root, List<String> classes, Map<String, String> given) {
+        Path dataFolder = root == null ? null : root.toAbsolutePath().normalize().getFileName();
+        boolean stateFarm = dataFolder != null && dataFolder.toString().equalsIgnoreCase("train") && !classes.isEmpty()
+                && STATE_FARM.keySet().containsAll(classes);
         List<String> names = new ArrayList<>(classes.size());
         for (String folder : classes) {
             String name = given.get(folder);
@@ -58,7 +63,7 @@ public final class ImageClasses {
 
     /** options.json's "classes": folder, readable name (if any) and image count of each class. */
     public static List<Map<String, Object>> describe(ImageSet images, Map<String, String> given) {
-        List<String> names = names(images.classes(), given);
+        List<String> names = names(images.root(), images.classes(), given);
         int[] counts = images.classCounts();
         List<Map<String, Object>> out = new ArrayList<>();
         for (int i = 0; i < counts.length; i++) {
