@@ -5,9 +5,9 @@ import org.bytedeco.opencv.opencv_core.Mat;
 import org.datavec.image.data.ImageWritable;
 import org.datavec.image.loader.NativeImageLoader;
 import org.datavec.image.transform.BoxImageTransform;
-import org.datavec.image.transform.ColorConversionTransform;
 import org.datavec.image.transform.ImageTransform;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.File;
 import java.io.IOException;
@@ -15,6 +15,8 @@ import java.io.InputStream;
 import java.nio.file.Files;
 
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
+import static org.nd4j.linalg.indexing.NDArrayIndex.all;
+import static org.nd4j.linalg.indexing.NDArrayIndex.point;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_GRAYSCALE;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_REDUCED_COLOR_2;
@@ -24,7 +26,6 @@ import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_REDUCED_GRAYSCA
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_REDUCED_GRAYSCALE_4;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_REDUCED_GRAYSCALE_8;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imdecode;
-import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2RGB;
 
 /**
  * DataVec's {@link NativeImageLoader} (javacv + OpenCV) with the two things a first pass over
@@ -38,7 +39,7 @@ import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2RGB;
  * </ul>
  * The geometry is the WGAN reference's torchvision pipeline as DataVec image transforms: the
  * shorter side scaled to the target ({@link ShortSideResizeTransform}), a centre crop
- * (DataVec's {@link BoxImageTransform}), BGR to RGB (DataVec's {@link ColorConversionTransform}).
+ * (DataVec's {@link BoxImageTransform}); BGR to RGB as the planes are split.
  * EXIF orientation is applied by OpenCV's decoder (no {@code IMREAD_IGNORE_ORIENTATION}).
  * <p>
  * {@link #planar} hands the pixels over as uint8 for the cache; {@link #asMatrix(File, boolean)}
@@ -49,15 +50,14 @@ final class ScaledImageLoader extends NativeImageLoader {
     private final int size;
 
     ScaledImageLoader(int size, int channels) {
-        super(size, size, channels, geometry(size, channels));
+        super(size, size, channels, geometry(size));
         this.size = size;
     }
 
-    private static ImageTransform geometry(int size, int channels) {
+    private static ImageTransform geometry(int size) {
         ImageTransform resize = new ShortSideResizeTransform(size);
         ImageTransform crop = new BoxImageTransform(size, size); // crops at ((w - size) / 2, (h - size) / 2)
-        return channels == 3 ? new TransformSequence(resize, crop, new ColorConversionTransform(COLOR_BGR2RGB))
-                : new TransformSequence(resize, crop);
+        return new TransformSequence(resize, crop);
     }
 
     /**
@@ -84,7 +84,7 @@ final class ScaledImageLoader extends NativeImageLoader {
 
     /**
      * The decoded image through the transforms, as size x size uint8, planar CHW (the layout the
-     * networks take). The stock loader would fill a float INDArray instead; the cache keeps uint8,
+     * networks take), RGB. The stock loader would fill a float INDArray instead; the cache keeps uint8,
      * and prepare then needs no ND4J at all.
      */
     byte[] planar(Mat decoded) {
@@ -101,11 +101,13 @@ final class ScaledImageLoader extends NativeImageLoader {
         if (c == 1) {
             return interleaved;
         }
+        // OpenCV's BGR order to RGB while the planes are split: free here, where DataVec's
+        // ColorConversionTransform would be one more image and two more frame conversions per photo
         byte[] out = new byte[interleaved.length];
         int plane = size * size;
         for (int p = 0; p < plane; p++) {
             for (int k = 0; k < c; k++) {
-                out[k * plane + p] = interleaved[p * c + k];
+                out[k * plane + p] = interleaved[p * c + (c - 1 - k)];
             }
         }
         return out;
@@ -131,8 +133,14 @@ final class ScaledImageLoader extends NativeImageLoader {
             if (image.empty()) {
                 throw new IOException("not a decodable image");
             }
-            // the superclass's asMatrix(Mat) runs the same transforms (imageTransform) and fills floats
+            // the superclass's asMatrix(Mat) runs the same transforms (imageTransform) and fills
+            // floats in the Mat's channel order: BGR, so the colour planes are reversed for RGB
             INDArray a = asMatrix(image);
+            if (channels == 3) {
+                a = Nd4j.concat(1, a.get(all(), point(2), all(), all()).reshape(1, 1, size, size),
+                        a.get(all(), point(1), all(), all()).reshape(1, 1, size, size),
+                        a.get(all(), point(0), all(), all()).reshape(1, 1, size, size));
+            }
             return nchw ? a : a.permute(0, 2, 3, 1);
         }
     }
