@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
@@ -81,6 +82,8 @@ public final class ImageDecoder {
             }
         } catch (AccessDeniedException e) {
             return Result.failed(UNREADABLE + ": permission denied");
+        } catch (NoSuchFileException e) {
+            return Result.failed(UNREADABLE + ": removed while the folder was read");
         } catch (IOException e) {
             return Result.failed(UNREADABLE + ": " + (e.getMessage() != null ? e.getMessage() : "input/output error"));
         } catch (OutOfMemoryError e) {

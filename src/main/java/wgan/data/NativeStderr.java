@@ -18,7 +18,7 @@ import java.nio.file.StandardOpenOption;
  * file. libjpeg ("Corrupt JPEG data: premature end of data segment"), libpng ("libpng error: ...")
  * and OpenCV write straight to the process's standard error (file descriptor 2) with no file name,
  * and neither OpenCV nor javacv offers a hook for it. So while a capture is open, descriptor 2
- * points at a temporary file (C's stderr is unbuffered: a message is in the file when the decode
+ * points at an unlinked temporary file (C's stderr is unbuffered: a message is in the file when the decode
  * call that printed it returns), and {@link #size()} before and after a decode says whether that
  * decode (or one running beside it) complained. On close descriptor 2 is put back.
  * <p>
@@ -88,7 +88,10 @@ final class NativeStderr implements AutoCloseable {
                     return new NativeStderr(null, null, -1);
                 }
                 C.close(fd);
-                return new NativeStderr(file, FileChannel.open(file, StandardOpenOption.READ), saved);
+                FileChannel reader = FileChannel.open(file, StandardOpenOption.READ);
+                // both ends are open: the name can go now, so even a killed process leaves no file behind
+                Files.deleteIfExists(file);
+                return new NativeStderr(file, reader, saved);
             } catch (IOException | RuntimeException e) {
                 if (file != null) {
                     try {
