@@ -42,6 +42,10 @@ final class EvalCommand implements Callable<Integer> {
     @Mixin
     CacheDirOption cacheDir;
 
+    @Option(names = "--max-pixels", paramLabel = "N", defaultValue = ImagePreparation.MAX_PIXELS_DEFAULT,
+            description = ImagePreparation.MAX_PIXELS_HELP)
+    long maxPixels;
+
     @Mixin
     BackendOption backend;
 
@@ -53,7 +57,7 @@ final class EvalCommand implements Callable<Integer> {
         }
         GeneratorCheckpoint.Loaded loaded = checkpoint.load();
         ModelConfig model = loaded.model();
-        ImageSet reals = ImageLoader.prepare(data, model.imageSize(), model.channels(),
+        ImageSet reals = ImageLoader.prepare(data, model.imageSize(), model.channels(), maxPixels,
                 cacheDir.resolve(), note -> System.err.println("note: " + note))
                 .images();
         QualityProbe.Result r = QualityProbe.evaluate(loaded.generator(), model.nz(), reals, n, seed.seed);

@@ -1,6 +1,8 @@
 package wgan.cli;
 
+import wgan.data.ImageClasses;
 import wgan.data.ImageLoader;
+import wgan.data.ImageSet;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -9,22 +11,30 @@ import java.nio.file.Path;
 
 /** What wgan prepare and wgan train both do and print to get a folder's prepared images. */
 final class ImagePreparation {
+    static final String MAX_PIXELS_HELP = "Images with more pixels than this (read from the file's header) are skipped"
+            + " before decoding, with the reason in the skipped list: decompression bombs never reach memory.";
+    static final String MAX_PIXELS_DEFAULT = "100000000";
+
     private ImagePreparation() {
     }
 
     /** @param skippedHint where the user finds the skipped files, e.g. " (see skipped.txt)" */
-    static ImageLoader.Prepared prepare(Path data, int imageSize, int channels, Path cacheDir, PrintStream console,
-                                        String skippedHint) {
+    static ImageLoader.Prepared prepare(Path data, int imageSize, int channels, long maxPixels, Path cacheDir,
+                                        PrintStream console, String skippedHint) {
         long start = System.currentTimeMillis() / 1000 * 1000; // file times may be whole seconds
         boolean[] noted = {false};
-        ImageLoader.Prepared prepared = ImageLoader.prepare(data, imageSize, channels, cacheDir, note -> {
+        ImageLoader.Prepared prepared = ImageLoader.prepare(data, imageSize, channels, maxPixels, cacheDir, note -> {
             noted[0] = true;
             console.println("note: " + note);
         });
-        console.printf("images: %d used, %d skipped%s, %s in %.1f s (%.0f images/s)%n",
-                prepared.images().count(), prepared.images().skipped().size(), skippedHint,
+        ImageSet images = prepared.images();
+        String warned = images.warnings().isEmpty() ? ""
+                : ", " + images.warnings().size() + " used with a decoder warning";
+        console.printf("images: %d used, %d skipped%s%s, %s in %.1f s (%.0f images/s)%n",
+                images.count(), images.skipped().size(), warned, skippedHint,
                 prepared.fromCache() ? "read from the cache" : "decoded", prepared.seconds(),
                 prepared.imagesPerSecond());
+        console.println("data: " + ImageClasses.summary(images.classes(), images.classCounts()));
         if (prepared.fromCache()) {
             console.println("image cache: " + prepared.cacheFile());
         } else if (!noted[0] || writtenSince(prepared.cacheFile(), start)) {

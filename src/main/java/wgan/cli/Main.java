@@ -17,6 +17,7 @@ import java.util.List;
 /** Entry point: parses, runs one subcommand, maps every failure to one line and an exit code. */
 public final class Main {
     static final String SAMPLE_PRESET = "sample-32.args";
+    static final String SAMPLE_CLASSES = "fashion-mnist-classes.tsv";
     private static final String PLATFORM_EXTENSION = "org.bytedeco.javacpp.platform.extension";
 
     private Main() {
@@ -105,6 +106,11 @@ public final class Main {
         err.println("wgan: no --data given: training on the embedded sample (data/sample) with config/" + SAMPLE_PRESET);
         List<String> expanded = new ArrayList<>(List.of(args));
         expanded.add(1, "@" + preset);
+        if (Arrays.stream(args).noneMatch(a -> a.equals("--class-names") || a.startsWith("--class-names="))) {
+            // the sample's c0..c9 are Fashion-MNIST's classes
+            expanded.add(2, "--class-names");
+            expanded.add(3, AppHome.locate().resolve("config").resolve(SAMPLE_CLASSES).toString());
+        }
         return expanded.toArray(new String[0]);
     }
 }

@@ -27,6 +27,10 @@ final class PrepareCommand implements Callable<Integer> {
     @Mixin
     CacheDirOption cacheDir;
 
+    @Option(names = "--max-pixels", paramLabel = "N", defaultValue = ImagePreparation.MAX_PIXELS_DEFAULT,
+            description = ImagePreparation.MAX_PIXELS_HELP)
+    long maxPixels;
+
     @Option(names = "--measure-feed", paramLabel = "B", description = "Also time one shuffled epoch turned into "
             + "float batches of B images, as wgan train feeds the critic.")
     Integer measureFeedBatch;
@@ -36,20 +40,24 @@ final class PrepareCommand implements Callable<Integer> {
         shape.check();
         PrintStream console = System.out;
         console.printf("wgan prepare: data %s, %dx%dx%d%n", data, shape.imageSize, shape.imageSize, shape.channels);
-        ImageLoader.Prepared prepared = ImagePreparation.prepare(data, shape.imageSize, shape.channels,
+        ImageLoader.Prepared prepared = ImagePreparation.prepare(data, shape.imageSize, shape.channels, maxPixels,
                 cacheDir.resolve(), console,
                 " (listed below)");
         // no run folder holds a skipped.txt yet: show the first few here
-        prepared.images().skipped().stream().limit(SKIPPED_SHOWN).map(SkippedFile::toString)
-                .forEach(s -> console.println("skipped: " + s));
-        int more = prepared.images().skipped().size() - SKIPPED_SHOWN;
-        if (more > 0) {
-            console.printf("skipped: ... and %d more%n", more);
-        }
+        show("skipped", prepared.images().skipped(), console);
+        show("warning", prepared.images().warnings(), console);
         if (measureFeedBatch != null) {
             console.printf("feeding: %.0f images/s into float batches of %d%n",
                     FeedRate.imagesPerSecond(prepared.images(), measureFeedBatch), measureFeedBatch);
         }
         return ExitCode.OK.code;
+    }
+
+    private static void show(String what, java.util.List<SkippedFile> files, PrintStream console) {
+        files.stream().limit(SKIPPED_SHOWN).map(SkippedFile::toString).forEach(s -> console.println(what + ": " + s));
+        int more = files.size() - SKIPPED_SHOWN;
+        if (more > 0) {
+            console.printf("%s: ... and %d more%n", what, more);
+        }
     }
 }

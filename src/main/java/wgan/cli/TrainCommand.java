@@ -9,6 +9,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import sun.misc.Signal;
 import wgan.config.AugmentOp;
+import wgan.config.ClassNamesFile;
 import wgan.config.InputException;
 import wgan.config.LossKind;
 import wgan.config.OptimizerKind;
@@ -26,6 +27,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
@@ -156,6 +158,15 @@ final class TrainCommand implements Callable<Integer> {
             description = "Real images kept out of training to check the critic for overfitting;"
                     + " -1: min(512, 5%% of the data), none under 100 images.")
     int holdout;
+
+    @Option(names = "--max-pixels", paramLabel = "N", defaultValue = ImagePreparation.MAX_PIXELS_DEFAULT,
+            description = ImagePreparation.MAX_PIXELS_HELP)
+    long maxPixels;
+
+    @Option(names = "--class-names", paramLabel = "FILE",
+            description = "Readable class names, one folder<TAB>name a line (State Farm's c0..c9 are built in);"
+                    + " recorded in options.json and the report.")
+    Path classNames;
 
     @Mixin
     EngineOption engine;
@@ -358,11 +369,12 @@ final class TrainCommand implements Callable<Integer> {
         OptimizerKind kind = gp && !given("--optimizer") ? OptimizerKind.adam : optimizer;
         return new TrainConfig(model.toConfig().withCriticBatchNorm(!gp), dataDir, epochs, batch.batchSize, nCritic, clip,
                 criticLr, generatorLr, kind, runSeed, runDir, checkpointEvery, keep, evalEvery, evalImages, holdout,
-                engine.engine, loss, gpWeight, AugmentOp.parse(augment), emaKimg);
+                engine.engine, loss, gpWeight, AugmentOp.parse(augment), emaKimg, maxPixels,
+                classNames != null ? ClassNamesFile.read(classNames) : Map.of());
     }
 
     private ImageSet loadImages(TrainConfig config, PrintStream console) {
         return ImagePreparation.prepare(config.data(), config.model().imageSize(), config.model().channels(),
-                cacheDir.resolve(), console, " (see skipped.txt)").images();
+                config.maxPixels(), cacheDir.resolve(), console, " (see skipped.txt)").images();
     }
 }

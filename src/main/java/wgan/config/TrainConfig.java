@@ -2,6 +2,7 @@ package wgan.config;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Every resolved option of one training run. Immutable; built once by the CLI and passed down.
@@ -31,12 +32,14 @@ import java.util.List;
  * @param augment      DiffAugment's policies for every critic input, in order; empty for none
  * @param emaKimg      half-life of the EMA generator's average in thousands of generator-step images
  *                     (StyleGAN2-ADA's ema_kimg); 0 keeps no EMA generator
+ * @param maxPixels    images with more pixels than this (by their header) are skipped, never decoded
+ * @param classNames   readable names of class folders (--class-names), folder -> name; may be empty
  */
 public record TrainConfig(ModelConfig model, Path data, int epochs, int batchSize, int nCritic, double clip,
                           double lrD, double lrG, OptimizerKind optimizer, long seed, Path outDir,
                           int checkpointEvery, int keepEpochs, int evalEvery, int evalImages, int holdout,
                           EngineKind engine, LossKind loss, double gpWeight, List<AugmentOp> augment,
-                          double emaKimg) {
+                          double emaKimg, long maxPixels, Map<String, String> classNames) {
 
     public TrainConfig {
         ModelConfig.requirePositive("--epochs", epochs);
@@ -79,13 +82,17 @@ public record TrainConfig(ModelConfig model, Path data, int epochs, int batchSiz
         if (!(emaKimg >= 0) || Double.isInfinite(emaKimg)) {
             throw new InputException("--ema-kimg must be 0 (no EMA generator) or a positive number, got " + emaKimg);
         }
+        if (maxPixels < 1) {
+            throw new InputException("--max-pixels must be 1 or more, got " + maxPixels);
+        }
+        classNames = Map.copyOf(classNames);
     }
 
     /** The same run with the options that may change on --resume. */
     public TrainConfig withResumable(int newEpochs, int newCheckpointEvery, int newKeepEpochs) {
         return new TrainConfig(model, data, newEpochs, batchSize, nCritic, clip, lrD, lrG, optimizer, seed, outDir,
                 newCheckpointEvery, newKeepEpochs, evalEvery, evalImages, holdout, engine, loss, gpWeight, augment,
-                emaKimg);
+                emaKimg, maxPixels, classNames);
     }
 
     /** Adam's betas: the WGAN reference's (0.5, 0.999) with clipping, Gulrajani et al.'s (0, 0.9) with the penalty. */

@@ -32,9 +32,11 @@ import java.util.zip.Checksum;
  * The prepared images of one data folder at one image size and channel count, in a file:
  * <pre>
  *   "WGANIMGS", format version
- *   SHA-256 of (format version, absolute folder, size, channels, every image file's relative
- *           path, size and modification time)   -- any added, removed or touched file changes it
- *   used files (relative paths), files that failed to decode (relative path, reason)
+ *   SHA-256 of (format version, absolute folder, size, channels, --max-pixels, every image
+ *           file's relative path, size and modification time)   -- any added, removed or touched file changes it
+ *   used files (relative paths)
+ *   class names (parent folders, sorted), then each used image's class index
+ *   files skipped at decoding or used with a decoder warning (relative path, reason, kind)
  *   the images, uint8 planar CHW, back to back
  *   CRC-32 of all of the above                  -- a truncated or damaged file is never used
  * </pre>
@@ -42,14 +44,23 @@ import java.util.zip.Checksum;
  * stale ones behind.
  */
 public final class ImageCache {
-    static final int FORMAT_VERSION = 2; // 2: CRC-32 (zlib, fast before the JIT warms up) instead of CRC-32C
+    // 2: CRC-32 (zlib, fast before the JIT warms up) instead of CRC-32C;
+    // 3: decoded through DataVec, with each image's class and the decoder warnings
+    static final int FORMAT_VERSION = 3;
     private static final byte[] MAGIC = "WGANIMGS".getBytes(StandardCharsets.US_ASCII);
 
     private final Path file;
     private final byte[] fingerprint;
 
-    /** Decoded images and the files that could not be decoded, as stored. */
-    record Contents(ImageSet.Pixels pixels, int count, List<SkippedFile> undecodable) {
+    /**
+     * Decoded images, their files and classes, and the files skipped at decoding or used with a
+     * decoder warning, as stored.
+     *
+     * @param used   the used files, in order (empty when read back: only the fingerprint needs them)
+     * @param labels each image's index into classes
+     */
+    record Contents(ImageSet.Pixels pixels, int count, List<Path> used, List<SkippedFile> problems,
+                    List<String> classes, int[] labels) {
     }
 
     /** The cache file is there but cannot be used; the message says why, in a few words. */
@@ -59,10 +70,10 @@ public final class ImageCache {
         }
     }
 
-    ImageCache(Path cacheDir, Path root, int size, int channels, List<ImageFiles.Found> files) {
+    ImageCache(Path cacheDir, Path root, int size, int channels, long maxPixels, List<ImageFiles.Found> files) {
         Path absolute = root.toAbsolutePath().normalize();
         this.file = cacheDir.resolve(fileName(absolute, size, channels));
-        this.fingerprint = fingerprint(absolute, size, channels, files);
+        this.fingerprint = fingerprint(absolute, size, channels, maxPixels, files);
     }
 
     Path file() {
@@ -114,10 +125,25 @@ public final class ImageCache {
             for (int i = 0; i < count; i++) {
                 in.readUTF(); // used file names: for people reading the cache; the fingerprint already covers them
             }
-            List<SkippedFile> undecodable = new ArrayList<>();
+            int classCount = in.readInt();
+            List<String> classes = new ArrayList<>(classCount);
+            for (int i = 0; i < classCount; i++) {
+                classes.add(in.readUTF());
+            }
+            int[] labels = new int[count];
+            for (int i = 0; i < count; i++) {
+                labels[i] = in.readInt();
+                if (labels[i] < 0 || labels[i] >= classCount) {
+                    throw new Unusable("class index out of range");
+                }
+            }
+            List<SkippedFile> problems = new ArrayList<>();
             int failed = in.readInt();
             for (int i = 0; i < failed; i++) {
-                undecodable.add(new SkippedFile(root.resolve(in.readUTF()), in.readUTF()));
+                Path path = root.resolve(in.readUTF());
+                String reason = in.readUTF();
+                problems.add(new SkippedFile(path, reason, in.readBoolean() ? SkippedFile.Kind.WARNING
+                        : SkippedFile.Kind.SKIPPED));
             }
             long pixelStart = counted.count;
             long pixelEnd = pixelStart + (long) count * size * size * channels;
@@ -133,7 +159,8 @@ public final class ImageCache {
             if (stored.flip().getLong() != crc.getValue()) {
                 throw new Unusable("checksum mismatch");
             }
-            return new Stored(storedFingerprint, new Contents(pixels, count, undecodable));
+            return new Stored(storedFingerprint, new Contents(pixels, count, List.of(), List.copyOf(problems),
+                    List.copyOf(classes), labels));
         } catch (NoSuchFileException e) {
             return null;
         } catch (EOFException | java.nio.BufferUnderflowException e) {
@@ -168,8 +195,9 @@ public final class ImageCache {
         }
     }
 
-    void write(Path root, List<Path> used, ImageSet.Pixels pixels, int count, List<SkippedFile> undecodable)
-            throws IOException {
+    void write(Path root, Contents contents) throws IOException {
+        ImageSet.Pixels pixels = contents.pixels();
+        int count = contents.count();
         AtomicFiles.write(file, temp -> {
             Checksum crc = new CRC32();
             try (CheckedOutputStream checked = new CheckedOutputStream(Files.newOutputStream(temp), crc);
@@ -178,13 +206,21 @@ public final class ImageCache {
                 out.writeInt(FORMAT_VERSION);
                 out.write(fingerprint);
                 out.writeInt(count);
-                for (Path path : used) {
+                for (Path path : contents.used()) {
                     out.writeUTF(relative(root, path));
                 }
-                out.writeInt(undecodable.size());
-                for (SkippedFile skipped : undecodable) {
-                    out.writeUTF(relative(root, skipped.path()));
-                    out.writeUTF(skipped.reason());
+                out.writeInt(contents.classes().size());
+                for (String name : contents.classes()) {
+                    out.writeUTF(name);
+                }
+                for (int i = 0; i < count; i++) {
+                    out.writeInt(contents.labels()[i]);
+                }
+                out.writeInt(contents.problems().size());
+                for (SkippedFile problem : contents.problems()) {
+                    out.writeUTF(relative(root, problem.path()));
+                    out.writeUTF(problem.reason());
+                    out.writeBoolean(problem.kind() == SkippedFile.Kind.WARNING);
                 }
                 long remaining = (long) count * pixels.imageBytes;
                 byte[] copy = new byte[1 << 16];
@@ -214,11 +250,12 @@ public final class ImageCache {
         return folder + "-" + where + "-" + size + "x" + size + "x" + channels + ".wgancache";
     }
 
-    private static byte[] fingerprint(Path absoluteRoot, int size, int channels, List<ImageFiles.Found> files) {
+    private static byte[] fingerprint(Path absoluteRoot, int size, int channels, long maxPixels,
+                                      List<ImageFiles.Found> files) {
         // One text, one digest call: 20,000 small updates cost more than the text itself before the JIT warms up.
         StringBuilder text = new StringBuilder(files.size() * 64);
         text.append(FORMAT_VERSION).append('\n').append(absoluteRoot).append('\n').append(size).append('x')
-                .append(channels).append('\n');
+                .append(channels).append('\n').append(maxPixels).append('\n');
         for (ImageFiles.Found f : files) {
             text.append(absoluteRoot.relativize(f.path().toAbsolutePath().normalize())).append('\t').append(f.bytes())
                     .append('\t').append(f.modifiedMillis()).append('\n');

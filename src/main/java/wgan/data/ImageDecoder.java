@@ -1,48 +1,52 @@
 package wgan.data;
 
-import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.opencv.opencv_core.Mat;
-import org.bytedeco.opencv.opencv_core.Rect;
-import org.bytedeco.opencv.opencv_core.Size;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-
-import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
-import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
-import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_GRAYSCALE;
-import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_REDUCED_COLOR_2;
-import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_REDUCED_COLOR_4;
-import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_REDUCED_COLOR_8;
-import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_REDUCED_GRAYSCALE_2;
-import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_REDUCED_GRAYSCALE_4;
-import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_REDUCED_GRAYSCALE_8;
-import static org.bytedeco.opencv.global.opencv_imgcodecs.imdecode;
-import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2RGB;
-import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
-import static org.bytedeco.opencv.global.opencv_imgproc.INTER_CUBIC;
-import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
-import static org.bytedeco.opencv.global.opencv_imgproc.resize;
+import java.util.Arrays;
+import java.util.Locale;
 
 /**
  * Turns one image file into a size x size training image, as the WGAN reference's torchvision
- * pipeline does (Resize(size) on the shorter side, CenterCrop(size)): uint8, planar
- * channel-by-channel (the NCHW layout the networks take), RGB or grayscale.
- * Uses OpenCV through javacv; JPEGs are decoded at the smallest 1/2^k scale that still covers
- * the target.
+ * pipeline does (Resize(size) on the shorter side, CenterCrop(size)): uint8, planar CHW, RGB or
+ * grayscale; or says in a few words why the file cannot be used. The header is read first: a file
+ * that is not a JPEG, PNG or BMP inside, a truncated JPEG, or an image of more than
+ * {@code maxPixels} pixels never reaches the native decoders. The decoding itself is DataVec's
+ * ({@link ScaledImageLoader}), one loader per thread.
  */
 public final class ImageDecoder {
     /** How the reason for a file that cannot be read starts. */
     static final String UNREADABLE = "unreadable";
+    /** How the reason for an image over --max-pixels starts. */
+    static final String TOO_LARGE = "image too large";
+    /** Default --max-pixels: 100 megapixels, more than any camera photo of today (a 12,000 x 8,000 frame is 96). */
+    public static final long DEFAULT_MAX_PIXELS = 100_000_000L;
+    /** Enough of a file to find a JPEG's frame header behind its EXIF and ICC segments, usually. */
+    private static final int HEADER_BYTES = 256 << 10;
 
     private final int size;
     private final int channels;
+    private final long maxPixels;
+    private final DecodeBudget budget;
+    private final ThreadLocal<ScaledImageLoader> loaders;
 
     public ImageDecoder(int size, int channels) {
+        this(size, channels, DEFAULT_MAX_PIXELS, new DecodeBudget(DecodeBudget.DEFAULT_BYTES));
+    }
+
+    ImageDecoder(int size, int channels, long maxPixels, DecodeBudget budget) {
         this.size = size;
         this.channels = channels;
+        this.maxPixels = maxPixels;
+        this.budget = budget;
+        this.loaders = ThreadLocal.withInitial(() -> new ScaledImageLoader(size, channels));
     }
 
     /** A decoded image, or the reason it cannot be used. Exactly one of the two is non-null. */
@@ -53,101 +57,108 @@ public final class ImageDecoder {
     }
 
     public Result decode(Path file) {
-        byte[] bytes;
         try {
-            bytes = Files.readAllBytes(file);
+            long length = Files.size(file);
+            if (length == 0) {
+                return Result.failed("empty file");
+            }
+            if (length > Integer.MAX_VALUE - 64) {
+                return Result.failed(String.format(Locale.ROOT, "file too large (%.1f GB)", length / 1e9));
+            }
+            byte[] head = readHead(file, (int) Math.min(length, HEADER_BYTES));
+            ImageHeader header = ImageHeader.read(head);
+            if (header == null && head.length < length && isJpeg(head)) {
+                head = Files.readAllBytes(file); // the frame header lies behind large metadata
+                header = ImageHeader.read(head);
+            }
+            String refused = refuse(header);
+            if (refused != null) {
+                return Result.failed(refused);
+            }
+            // the file's bytes twice (Java's copy and the native one) plus what the decoder holds
+            try (DecodeBudget.Reservation r = budget.reserve(2 * length + header.decodeBytes(size))) {
+                byte[] bytes = head.length == length ? head : Files.readAllBytes(file);
+                return decodeChecked(bytes, header);
+            }
         } catch (AccessDeniedException e) {
             return Result.failed(UNREADABLE + ": permission denied");
-        } catch (IOException | OutOfMemoryError e) {
-            return Result.failed(UNREADABLE + ": " + e);
+        } catch (NoSuchFileException e) {
+            return Result.failed(UNREADABLE + ": removed while the folder was read");
+        } catch (IOException e) {
+            return Result.failed(UNREADABLE + ": " + (e.getMessage() != null ? e.getMessage() : "input/output error"));
+        } catch (OutOfMemoryError e) {
+            return Result.failed(UNREADABLE + ": not enough memory to read it");
         }
-        if (bytes.length == 0) {
-            return Result.failed("empty file");
-        }
-        return decode(bytes);
     }
 
     public Result decode(byte[] bytes) {
-        int[] jpegSize = JpegHeader.size(bytes);
+        if (bytes.length == 0) {
+            return Result.failed("empty file");
+        }
+        ImageHeader header = ImageHeader.read(bytes);
+        String refused = refuse(header);
+        if (refused != null) {
+            return Result.failed(refused);
+        }
+        try (DecodeBudget.Reservation r = budget.reserve(bytes.length + header.decodeBytes(size))) {
+            return decodeChecked(bytes, header);
+        }
+    }
+
+    /** Why an image must not be decoded, from its header alone; null when it may. */
+    private String refuse(ImageHeader header) {
+        if (header == null) {
+            return "not a decodable image";
+        }
+        if (header.pixels() > maxPixels) {
+            return String.format(Locale.ROOT, "%s: %d x %d is %.1f megapixels, over --max-pixels %d", TOO_LARGE,
+                    header.width(), header.height(), header.pixels() / 1e6, maxPixels);
+        }
+        return null;
+    }
+
+    private Result decodeChecked(byte[] bytes, ImageHeader header) {
         // libjpeg would decode a cut-off JPEG with a grey bottom and a warning on stderr; a user
         // would rather lose the one photo than train on a half-grey one
-        if (jpegSize != null && !JpegHeader.hasEndMarker(bytes)) {
+        if (header.format() == ImageHeader.Format.JPEG && !ImageHeader.hasJpegEndMarker(bytes)) {
             return Result.failed("truncated JPEG (no end-of-image marker)");
         }
-        try (BytePointer data = new BytePointer(bytes);
-             Mat encoded = new Mat(1, bytes.length, CV_8UC1, data);
-             Mat image = imdecode(encoded, readFlags(reduction(jpegSize)))) {
+        ScaledImageLoader loader = loaders.get();
+        // Every native object made here (the decoded image, the transforms' intermediate images,
+        // sizes and rectangles) is freed when the scope closes, not whenever the garbage collector
+        // gets to it: 22,000 photos would otherwise hold hundreds of MB of dead images at a time.
+        try (PointerScope scope = new PointerScope(); Mat image = loader.decode(bytes, header)) {
             if (image.empty()) {
                 return Result.failed("not a decodable image");
             }
-            return new Result(shortSideResizeCentreCrop(image), null);
+            return new Result(loader.planar(image), null);
         } catch (RuntimeException e) { // OpenCV throws on some damaged files instead of returning nothing
-            return Result.failed("not a decodable image: " + e.getMessage().lines().findFirst().orElse(""));
+            String message = e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("");
+            return Result.failed("not a decodable image" + (message.isEmpty() ? "" : ": " + message));
         }
     }
 
-    /**
-     * The largest JPEG reduction (1, 2, 4 or 8) whose short side still covers the target: a
-     * 6000x4000 photo bound for 64x64 is decoded at 750x500, never at full size.
-     */
-    int reduction(int[] jpegSize) {
-        int reduction = 1;
-        if (jpegSize != null) {
-            int shortSide = Math.min(jpegSize[0], jpegSize[1]);
-            while (reduction < 8 && shortSide / (reduction * 2) >= size) {
-                reduction *= 2;
+    /** The JPEG reduction this decoder uses for an image of that header (1, 2, 4 or 8). */
+    int reduction(ImageHeader header) {
+        return header.reduction(size);
+    }
+
+    int channels() {
+        return channels;
+    }
+
+    private static boolean isJpeg(byte[] b) {
+        return b.length >= 2 && (b[0] & 0xFF) == 0xFF && (b[1] & 0xFF) == 0xD8;
+    }
+
+    /** The first n bytes (fewer if the file shrank), read into one array of that size. */
+    private static byte[] readHead(Path file, int n) throws IOException {
+        ByteBuffer head = ByteBuffer.wrap(new byte[n]);
+        try (SeekableByteChannel in = Files.newByteChannel(file)) {
+            while (head.hasRemaining() && in.read(head) >= 0) {
+                // until n bytes or the end
             }
         }
-        return reduction;
-    }
-
-    /** Colour or gray, at the given JPEG reduction. */
-    private int readFlags(int reduction) {
-        boolean gray = channels == 1;
-        return switch (reduction) {
-            case 2 -> gray ? IMREAD_REDUCED_GRAYSCALE_2 : IMREAD_REDUCED_COLOR_2;
-            case 4 -> gray ? IMREAD_REDUCED_GRAYSCALE_4 : IMREAD_REDUCED_COLOR_4;
-            case 8 -> gray ? IMREAD_REDUCED_GRAYSCALE_8 : IMREAD_REDUCED_COLOR_8;
-            default -> gray ? IMREAD_GRAYSCALE : IMREAD_COLOR;
-        };
-    }
-
-    private byte[] shortSideResizeCentreCrop(Mat image) {
-        int w = image.cols();
-        int h = image.rows();
-        double scale = (double) size / Math.min(w, h);
-        int rw = Math.max(size, (int) Math.round(w * scale));
-        int rh = Math.max(size, (int) Math.round(h * scale));
-        try (Mat resized = new Mat(); Mat rgb = new Mat()) {
-            resize(image, resized, new Size(rw, rh), 0, 0, scale < 1 ? INTER_AREA : INTER_CUBIC);
-            try (Mat cropped = new Mat(resized, new Rect((rw - size) / 2, (rh - size) / 2, size, size))) {
-                Mat source = cropped;
-                if (channels == 3) {
-                    cvtColor(cropped, rgb, COLOR_BGR2RGB);
-                    source = rgb;
-                }
-                return planar(source);
-            }
-        }
-    }
-
-    /** Interleaved HWC (OpenCV's layout) to planar CHW. */
-    private byte[] planar(Mat mat) {
-        byte[] interleaved = new byte[size * size * channels];
-        try (Mat contiguous = mat.isContinuous() ? null : mat.clone()) {
-            Mat m = contiguous != null ? contiguous : mat;
-            m.data().get(interleaved);
-        }
-        if (channels == 1) {
-            return interleaved;
-        }
-        byte[] out = new byte[interleaved.length];
-        int plane = size * size;
-        for (int p = 0; p < plane; p++) {
-            for (int c = 0; c < channels; c++) {
-                out[c * plane + p] = interleaved[p * channels + c];
-            }
-        }
-        return out;
+        return head.hasRemaining() ? Arrays.copyOf(head.array(), head.position()) : head.array();
     }
 }

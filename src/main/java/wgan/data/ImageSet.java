@@ -22,9 +22,20 @@ public final class ImageSet {
     private final int size;
     private final int channels;
     private final List<SkippedFile> skipped;
+    private final List<SkippedFile> warnings;
+    private final List<String> classes;
+    private final int[] labels;
     private final Path root;
 
-    ImageSet(Path root, Pixels pixels, int count, List<SkippedFile> skipped) {
+    /**
+     * @param classes the class names (parent folders), sorted
+     * @param labels  each image's index into classes
+     */
+    ImageSet(Path root, Pixels pixels, int count, List<SkippedFile> skipped, List<SkippedFile> warnings,
+             List<String> classes, int[] labels) {
+        if (labels.length != count) {
+            throw new IllegalArgumentException(labels.length + " labels for " + count + " images");
+        }
         this.root = root;
         this.chunks = pixels.chunks;
         this.imagesPerChunk = pixels.imagesPerChunk;
@@ -32,15 +43,19 @@ public final class ImageSet {
         this.size = pixels.size;
         this.channels = pixels.channels;
         this.skipped = List.copyOf(skipped);
+        this.warnings = List.copyOf(warnings);
+        this.classes = List.copyOf(classes);
+        this.labels = labels;
     }
 
-    /** A set of images already in memory (planar CHW uint8, size x size x channels each). */
+    /** A set of images already in memory (planar CHW uint8, size x size x channels each), all of one class. */
     public static ImageSet of(List<byte[]> images, int size, int channels) {
         Pixels pixels = new Pixels(images.size(), size, channels);
         for (int i = 0; i < images.size(); i++) {
             pixels.put(i, images.get(i));
         }
-        return new ImageSet(null, pixels, images.size(), List.of());
+        return new ImageSet(null, pixels, images.size(), List.of(), List.of(), List.of("images"),
+                new int[images.size()]);
     }
 
     public int count() {
@@ -59,8 +74,40 @@ public final class ImageSet {
         return root;
     }
 
+    /** Files not used, with the reason. */
     public List<SkippedFile> skipped() {
         return skipped;
+    }
+
+    /** Files used although a native decoder complained about them, with what it said. */
+    public List<SkippedFile> warnings() {
+        return warnings;
+    }
+
+    /** What a run's skipped.txt lists: the skipped files, then the files used with a warning. */
+    public List<SkippedFile> reported() {
+        List<SkippedFile> all = new java.util.ArrayList<>(skipped);
+        all.addAll(warnings);
+        return all;
+    }
+
+    /** The class names: each image's parent folder (DataVec's ParentPathLabelGenerator), sorted. */
+    public List<String> classes() {
+        return classes;
+    }
+
+    /** The class index (into {@link #classes()}) of image i. */
+    public int classOf(int image) {
+        return labels[image];
+    }
+
+    /** Images per class, in the order of {@link #classes()}. */
+    public int[] classCounts() {
+        int[] counts = new int[classes.size()];
+        for (int label : labels) {
+            counts[label]++;
+        }
+        return counts;
     }
 
     public int pixelsPerImage() {

@@ -250,6 +250,9 @@ public final class RunFolder {
             Map<String, Object> line = new LinkedHashMap<>();
             line.put("path", s.path().toString());
             line.put("reason", s.reason());
+            if (s.kind() == SkippedFile.Kind.WARNING) {
+                line.put("used", true); // kept for training although its decoder complained
+            }
             return Json.line(line) + "\n";
         }).collect(Collectors.joining());
         AtomicFiles.writeString(root.resolve("skipped.txt"), text);

@@ -96,6 +96,8 @@ public final class ReportPage {
         body.append(section("Speed", "Real images the critic saw per second.", speedChart(history)));
         body.append(section("Samples", "The same fixed noise every epoch, latest first; older grids are linked"
                 + " from the run's samples/ folder.", samples(runDir)));
+        body.append(section("Classes", "Training images per class (the images' parent folders); the generator"
+                + " is unconditional and sees them all alike.", classes(runDir)));
         body.append(section("Options", "", options(runDir)));
         return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
                 + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
@@ -285,6 +287,28 @@ public final class ReportPage {
         StringBuilder rows = new StringBuilder();
         flatten("", Json.parse(Files.readString(file)), rows);
         return "<div class=\"scroll\"><table class=\"options\">" + rows + "</table></div>";
+    }
+
+    private static String classes(Path runDir) throws IOException {
+        Path file = runDir.resolve("options.json");
+        JsonNode classes = Files.isRegularFile(file) ? Json.parse(Files.readString(file)).path("classes")
+                : com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+        if (!classes.isArray() || classes.isEmpty()) {
+            return empty("No class counts in options.json.");
+        }
+        int largest = 1;
+        for (JsonNode c : classes) {
+            largest = Math.max(largest, c.path("images").asInt());
+        }
+        StringBuilder rows = new StringBuilder("<tr><th>folder</th><th>name</th><th>images</th><th></th></tr>");
+        for (JsonNode c : classes) {
+            int n = c.path("images").asInt();
+            rows.append("<tr><td>").append(Html.escape(c.path("folder").asText())).append("</td><td>")
+                    .append(Html.escape(c.path("name").asText(""))).append("</td><td>").append(n)
+                    .append("</td><td><span style=\"display:inline-block;height:0.8em;background:").append(BLUE)
+                    .append(";width:").append(Math.round(160.0 * n / largest)).append("px\"></span></td></tr>");
+        }
+        return "<div class=\"scroll\"><table class=\"classes\">" + rows + "</table></div>";
     }
 
     private static void flatten(String prefix, JsonNode node, StringBuilder rows) {

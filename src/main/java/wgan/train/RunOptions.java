@@ -8,12 +8,16 @@ import wgan.config.LossKind;
 import wgan.config.OptimizerKind;
 import wgan.config.TrainConfig;
 import wgan.config.Versions;
+import wgan.data.ImageClasses;
+import wgan.data.ImageDecoder;
+import wgan.data.ImageSet;
 import wgan.io.GeneratorCheckpoint;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 
 /** options.json: every resolved option, and what the run ran on. */
 public final class RunOptions {
@@ -21,7 +25,7 @@ public final class RunOptions {
     }
 
     /** @param engineUsed the engine that computes the steps, e.g. "fast (...)" or "dl4j graph" */
-    static Map<String, Object> of(TrainConfig c, int images, int skipped, String engineUsed) {
+    static Map<String, Object> of(TrainConfig c, ImageSet data, String engineUsed) {
         Map<String, Object> options = new LinkedHashMap<>();
         options.put("data", c.data().toAbsolutePath().normalize().toString());
         options.put("out", c.outDir().toAbsolutePath().normalize().toString());
@@ -46,8 +50,12 @@ public final class RunOptions {
         options.put("ema_kimg", c.emaKimg());
         options.put("ema_rampup", EmaGenerator.RAMPUP);
         options.put("model", GeneratorCheckpoint.modelToMap(c.model()));
-        options.put("images_used", images);
-        options.put("images_skipped", skipped);
+        options.put("max_pixels", c.maxPixels());
+        options.put("class_names", new TreeMap<>(c.classNames()));
+        options.put("images_used", data.count());
+        options.put("images_skipped", data.skipped().size());
+        options.put("images_with_warnings", data.warnings().size());
+        options.put("classes", ImageClasses.describe(data, c.classNames()));
         options.put("versions", Map.of("wgan", Versions.wgan(), "dl4j", Versions.dl4j(),
                 "java", System.getProperty("java.version")));
         options.put("backend", backend());
@@ -64,7 +72,14 @@ public final class RunOptions {
                 o.path("eval_every").asInt(1), o.path("eval_n").asInt(2048), o.path("holdout").asInt(-1),
                 EngineKind.valueOf(o.path("engine").asText("auto")), LossKind.fromFlag(o.path("loss").asText("wgan-clip")),
                 o.path("gp_weight").asDouble(10), AugmentOp.parse(o.path("augment").asText("none")),
-                o.path("ema_kimg").asDouble(0)); // runs from before the EMA generator kept none
+                o.path("ema_kimg").asDouble(0), // runs from before the EMA generator kept none
+                o.path("max_pixels").asLong(ImageDecoder.DEFAULT_MAX_PIXELS), classNames(o.path("class_names")));
+    }
+
+    private static Map<String, String> classNames(JsonNode names) {
+        Map<String, String> m = new LinkedHashMap<>();
+        names.fields().forEachRemaining(e -> m.put(e.getKey(), e.getValue().asText()));
+        return m;
     }
 
     public static Map<String, Object> backend() {

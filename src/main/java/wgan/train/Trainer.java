@@ -130,8 +130,8 @@ public final class Trainer {
         GanNetworks nets = GanNetworks.initialised(config.model(), DataType.FLOAT, config.seed());
         Trainer trainer = new Trainer(config, data, run, console, stop, nets, Rng.derive(config.seed(), "noise"),
                 new Progress());
-        run.writeOptions(RunOptions.of(config, data.count(), data.skipped().size(), trainer.steps.engine().description()));
-        run.writeSkipped(data.skipped());
+        run.writeOptions(RunOptions.of(config, data, trainer.steps.engine().description()));
+        run.writeSkipped(data.reported()); // skipped files, then files used with a decoder warning
         trainer.writeReals();
         trainer.saveCheckpoint(0); // a state to roll back to, and to resume from at once
         return trainer;
@@ -155,7 +155,7 @@ public final class Trainer {
         trainer.restoreOptimisers(state);
         trainer.restoreEma(state);
         run.truncateMetricsAfter(progress.generatorIterations);
-        run.writeOptions(RunOptions.of(config, data.count(), data.skipped().size(), trainer.steps.engine().description()));
+        run.writeOptions(RunOptions.of(config, data, trainer.steps.engine().description()));
         return trainer;
     }
 
@@ -411,7 +411,7 @@ public final class Trainer {
         meta.put("noise_rng", Map.of("seed", noise.seed(), "counter", noise.counter()));
         meta.put("critic_optimizer_steps", steps.criticOptimizer().steps());
         meta.put("generator_optimizer_steps", steps.generatorOptimizer().steps());
-        meta.put("options", RunOptions.of(config, data.count(), data.skipped().size(), steps.engine().description()));
+        meta.put("options", RunOptions.of(config, data, steps.engine().description()));
         Map<String, INDArray> arrays = new LinkedHashMap<>();
         arrays.put("params", nets.allParams());
         steps.criticOptimizer().state().forEach((k, v) -> arrays.put("critic_optimizer." + k, v));

@@ -123,7 +123,8 @@ class ImageCacheTest {
             pixels.put(i, image);
         }
         pixels.move(perChunk + 1, 0); // as a skipped file's gap is closed
-        ImageSet set = new ImageSet(tmp, pixels, perChunk + 2, List.of());
+        ImageSet set = new ImageSet(tmp, pixels, perChunk + 2, List.of(), List.of(), List.of("c0"),
+                new int[perChunk + 2]);
         float[] out = new float[3 * imageBytes];
         set.fill(new int[]{perChunk - 1, perChunk, 0}, 0, 3, out);
         int[] expected = {(perChunk - 1) & 0xFF, perChunk & 0xFF, (perChunk + 1) & 0xFF};

@@ -43,7 +43,8 @@ class QualityCheckLeavesTrainingAloneTest {
         // 24 images, 4 held out (the critic check runs), batches of 4: 5 critic steps per epoch.
         TrainConfig config = new TrainConfig(new ModelConfig(16, 3, 16, 8, 8, 0), tmp.resolve("imgs"), 4, 4, 5, 0.01,
                 5e-5, 5e-5, OptimizerKind.rmsprop, 21, tmp.resolve(name), 0, 1, evalEvery, 8, 4, EngineKind.auto,
-                wgan.config.LossKind.WGAN_CLIP, 10, java.util.List.of(), 10);
+                wgan.config.LossKind.WGAN_CLIP, 10, java.util.List.of(), 10, wgan.data.ImageDecoder.DEFAULT_MAX_PIXELS,
+                java.util.Map.of());
         RunFolder run = RunFolder.createNew(config.outDir(), config.data());
         ByteArrayOutputStream console = new ByteArrayOutputStream();
         Trainer trainer = Trainer.start(config, images, run, new PrintStream(console, true), new StopRequest());
