@@ -358,7 +358,7 @@ final class TrainCommand implements Callable<Integer> {
         boolean gp = loss == LossKind.WGAN_GP;
         if (gp && given("--clip")) {
             throw new InputException("--clip is weight clipping's; --loss wgan-gp uses no clipping (leave out --clip,"
-                    + " or use --loss wgan-clip)");
+                    + " which config/statefarm-64.args sets: config/statefarm-64-gp.args is its penalty preset)");
         }
         if (!gp && given("--gp-weight")) {
             throw new InputException("--gp-weight is the gradient penalty's; give it with --loss wgan-gp");
