@@ -35,6 +35,8 @@ import os
 import torch
 import torch.nn as nn
 
+import make_golden_fixtures  # the reference's DCGAN_G, built once for every golden script
+
 IMAGE_SIZE, CHANNELS, NZ, NGF = 16, 1, 2, 2
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
                    "src", "test", "resources", "golden", "ema.json")
@@ -44,24 +46,6 @@ SCENARIOS = [
     ("crossing", 10.0, 0.05, 64, 3123, 5),
     ("no_rampup", 0.5, None, 8, 40, 3),
 ]
-
-
-def generator():
-    """DCGAN_G of the WGAN reference; returns (module, DL4J names of its conv and BatchNorm layers)."""
-    layers, names = [], []
-    cngf, tisize = NGF // 2, 4
-    while tisize != IMAGE_SIZE:
-        cngf, tisize = cngf * 2, tisize * 2
-    layers += [nn.ConvTranspose2d(NZ, cngf, 4, 1, 0, bias=False), nn.BatchNorm2d(cngf), nn.ReLU(True)]
-    names += ["g0", "g0_bn"]
-    csize, index = 4, 1
-    while csize < IMAGE_SIZE // 2:
-        layers += [nn.ConvTranspose2d(cngf, cngf // 2, 4, 2, 1, bias=False), nn.BatchNorm2d(cngf // 2), nn.ReLU(True)]
-        names += ["g%d" % index, "g%d_bn" % index]
-        cngf, csize, index = cngf // 2, csize * 2, index + 1
-    layers += [nn.ConvTranspose2d(cngf, CHANNELS, 4, 2, 1, bias=False), nn.Tanh()]
-    names += ["g_out"]
-    return nn.Sequential(*layers), names
 
 
 def named(net, names):
@@ -108,7 +92,7 @@ def random_walk(G, scale):
 
 def scenario(name, ema_kimg, ema_rampup, batch_size, first_step, steps, seed):
     torch.manual_seed(seed)
-    G, names = generator()
+    G, names = make_golden_fixtures.generator(IMAGE_SIZE, CHANNELS, NZ, NGF, extra_layers=0)
     random_walk(G, 0.5)  # a starting point away from PyTorch's initialisation
     G_ema = copy.deepcopy(G)
     if first_step > 0:

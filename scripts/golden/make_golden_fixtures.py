@@ -32,24 +32,24 @@ OUT_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
                        "src", "test", "resources", "golden")
 
 
-def generator():
+def generator(image_size=IMAGE_SIZE, channels=CHANNELS, nz=NZ, ngf=NGF, extra_layers=EXTRA_LAYERS):
     """DCGAN_G of the reference; returns (module, DL4J names of its conv and BatchNorm layers)."""
     layers, names = [], []
-    cngf, tisize = NGF // 2, 4
-    while tisize != IMAGE_SIZE:
+    cngf, tisize = ngf // 2, 4
+    while tisize != image_size:
         cngf, tisize = cngf * 2, tisize * 2
-    layers += [nn.ConvTranspose2d(NZ, cngf, 4, 1, 0, bias=False), nn.BatchNorm2d(cngf), nn.ReLU(True)]
+    layers += [nn.ConvTranspose2d(nz, cngf, 4, 1, 0, bias=False), nn.BatchNorm2d(cngf), nn.ReLU(True)]
     names += ["g0", "g0_bn"]
     csize, index = 4, 1
-    while csize < IMAGE_SIZE // 2:
+    while csize < image_size // 2:
         layers += [nn.ConvTranspose2d(cngf, cngf // 2, 4, 2, 1, bias=False), nn.BatchNorm2d(cngf // 2), nn.ReLU(True)]
         names += ["g%d" % index, "g%d_bn" % index]
         cngf, csize, index = cngf // 2, csize * 2, index + 1
-    for _ in range(EXTRA_LAYERS):
+    for _ in range(extra_layers):
         layers += [nn.Conv2d(cngf, cngf, 3, 1, 1, bias=False), nn.BatchNorm2d(cngf), nn.ReLU(True)]
         names += ["g%d" % index, "g%d_bn" % index]
         index += 1
-    layers += [nn.ConvTranspose2d(cngf, CHANNELS, 4, 2, 1, bias=False), nn.Tanh()]
+    layers += [nn.ConvTranspose2d(cngf, channels, 4, 2, 1, bias=False), nn.Tanh()]
     names += ["g_out"]
     return nn.Sequential(*layers), names
 

@@ -42,10 +42,6 @@ public final class DiffAugment {
         return ops.isEmpty();
     }
 
-    public List<AugmentOp> ops() {
-        return ops;
-    }
-
     /** Draws for n images of height h and width w, in DiffAugment's order and ranges. */
     public Draws draw(Rng rng, int n, int h, int w) {
         double[] brightness = null;

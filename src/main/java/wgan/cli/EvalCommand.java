@@ -42,9 +42,8 @@ final class EvalCommand implements Callable<Integer> {
     @Mixin
     CacheDirOption cacheDir;
 
-    @Option(names = "--max-pixels", paramLabel = "N", defaultValue = ImagePreparation.MAX_PIXELS_DEFAULT,
-            description = ImagePreparation.MAX_PIXELS_HELP)
-    long maxPixels;
+    @Mixin
+    MaxPixelsOption maxPixels;
 
     @Mixin
     BackendOption backend;
@@ -57,7 +56,7 @@ final class EvalCommand implements Callable<Integer> {
         }
         GeneratorCheckpoint.Loaded loaded = checkpoint.load();
         ModelConfig model = loaded.model();
-        ImageSet reals = ImageLoader.prepare(data, model.imageSize(), model.channels(), maxPixels,
+        ImageSet reals = ImageLoader.prepare(data, model.imageSize(), model.channels(), maxPixels.maxPixels,
                 cacheDir.resolve(), note -> System.err.println("note: " + note))
                 .images();
         QualityProbe.Result r = QualityProbe.evaluate(loaded.generator(), model.nz(), reals, n, seed.seed);

@@ -11,10 +11,6 @@ import java.nio.file.Path;
 
 /** What wgan prepare and wgan train both do and print to get a folder's prepared images. */
 final class ImagePreparation {
-    static final String MAX_PIXELS_HELP = "Images with more pixels than this (read from the file's header) are skipped"
-            + " before decoding, with the reason in the skipped list: decompression bombs never reach memory.";
-    static final String MAX_PIXELS_DEFAULT = "100000000";
-
     private ImagePreparation() {
     }
 

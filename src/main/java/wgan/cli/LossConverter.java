@@ -2,6 +2,7 @@ package wgan.cli;
 
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
+import wgan.config.InputException;
 import wgan.config.LossKind;
 
 import java.util.Arrays;
@@ -11,12 +12,11 @@ import java.util.Iterator;
 final class LossConverter implements ITypeConverter<LossKind> {
     @Override
     public LossKind convert(String value) {
-        for (LossKind k : LossKind.values()) {
-            if (k.flag().equals(value)) {
-                return k;
-            }
+        try {
+            return LossKind.fromFlag(value);
+        } catch (InputException e) { // as a conversion error, picocli names the option and shows the usage
+            throw new TypeConversionException("'" + value + "': the losses are wgan-clip and wgan-gp");
         }
-        throw new TypeConversionException("'" + value + "': the losses are wgan-clip and wgan-gp");
     }
 
     /** The names for ${COMPLETION-CANDIDATES} and shell completion. */

@@ -27,9 +27,8 @@ final class PrepareCommand implements Callable<Integer> {
     @Mixin
     CacheDirOption cacheDir;
 
-    @Option(names = "--max-pixels", paramLabel = "N", defaultValue = ImagePreparation.MAX_PIXELS_DEFAULT,
-            description = ImagePreparation.MAX_PIXELS_HELP)
-    long maxPixels;
+    @Mixin
+    MaxPixelsOption maxPixels;
 
     @Option(names = "--measure-feed", paramLabel = "B", description = "Also time one shuffled epoch turned into "
             + "float batches of B images, as wgan train feeds the critic.")
@@ -40,7 +39,7 @@ final class PrepareCommand implements Callable<Integer> {
         shape.check();
         PrintStream console = System.out;
         console.printf("wgan prepare: data %s, %dx%dx%d%n", data, shape.imageSize, shape.imageSize, shape.channels);
-        ImageLoader.Prepared prepared = ImagePreparation.prepare(data, shape.imageSize, shape.channels, maxPixels,
+        ImageLoader.Prepared prepared = ImagePreparation.prepare(data, shape.imageSize, shape.channels, maxPixels.maxPixels,
                 cacheDir.resolve(), console,
                 " (listed below)");
         // no run folder holds a skipped.txt yet: show the first few here

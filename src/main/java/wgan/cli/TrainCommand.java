@@ -159,9 +159,8 @@ final class TrainCommand implements Callable<Integer> {
                     + " -1: min(512, 5%% of the data), none under 100 images.")
     int holdout;
 
-    @Option(names = "--max-pixels", paramLabel = "N", defaultValue = ImagePreparation.MAX_PIXELS_DEFAULT,
-            description = ImagePreparation.MAX_PIXELS_HELP)
-    long maxPixels;
+    @Mixin
+    MaxPixelsOption maxPixels;
 
     @Option(names = "--class-names", paramLabel = "FILE",
             description = "Readable class names, one folder<TAB>name a line (State Farm's c0..c9 are built in);"
@@ -369,7 +368,7 @@ final class TrainCommand implements Callable<Integer> {
         OptimizerKind kind = gp && !given("--optimizer") ? OptimizerKind.adam : optimizer;
         return new TrainConfig(model.toConfig().withCriticBatchNorm(!gp), dataDir, epochs, batch.batchSize, nCritic, clip,
                 criticLr, generatorLr, kind, runSeed, runDir, checkpointEvery, keep, evalEvery, evalImages, holdout,
-                engine.engine, loss, gpWeight, AugmentOp.parse(augment), emaKimg, maxPixels,
+                engine.engine, loss, gpWeight, AugmentOp.parse(augment), emaKimg, maxPixels.maxPixels,
                 classNames != null ? ClassNamesFile.read(classNames) : Map.of());
     }
 

@@ -53,7 +53,7 @@ final class Stages {
     /**
      * @param transposed Deconvolution2D (DL4J keeps its weights [in, out, kH, kW]) rather than ConvolutionLayer
      */
-    record Conv(String name, Layer layer, boolean transposed, int kernel, int stride, int pad, long nIn, long nOut) {
+    record Conv(String name, Layer layer, boolean transposed, int kernel, int stride, int pad, long nOut) {
         /** Output side for an input side, in DL4J's Truncate (and Strict) arithmetic. */
         long outputSize(long inputSize) {
             return transposed ? stride * (inputSize - 1) + kernel - 2L * pad : (inputSize + 2L * pad - kernel) / stride + 1;
@@ -184,7 +184,7 @@ final class Stages {
         if (c.getCnn2dDataFormat() != CNN2DFormat.NCHW) {
             throw unsupported(what + c.getCnn2dDataFormat() + " is not in the fast engine, which runs NCHW");
         }
-        return new Conv(name, layer, c instanceof Deconvolution2D, k[0], s[0], p[0], c.getNIn(), c.getNOut());
+        return new Conv(name, layer, c instanceof Deconvolution2D, k[0], s[0], p[0], c.getNOut());
     }
 
     private static Norm norm(String name, Layer layer, BatchNormalization bn) {
