@@ -7,12 +7,14 @@ import java.nio.file.Path;
 
 /** --checkpoint FILE and --raw, the generator that sample and eval run (@Mixin). */
 final class GeneratorCheckpointOption {
-    @Option(names = "--checkpoint", paramLabel = "FILE", required = true,
-            description = "A generator.zip written by wgan train (runs/<run>/checkpoints/generator.zip).")
+    static final String CHECKPOINT_HELP = "A generator.zip written by wgan train (runs/<run>/checkpoints/generator.zip).";
+    static final String RAW_HELP = "The trained generator itself, not the EMA generator (the moving"
+            + " average of its weights) that a run keeps by default.";
+
+    @Option(names = "--checkpoint", paramLabel = "FILE", required = true, description = CHECKPOINT_HELP)
     Path file;
 
-    @Option(names = "--raw", description = "The trained generator itself, not the EMA generator (the moving"
-            + " average of its weights) that a run keeps by default.")
+    @Option(names = "--raw", description = RAW_HELP)
     boolean raw;
 
     GeneratorCheckpoint.Loaded load() {

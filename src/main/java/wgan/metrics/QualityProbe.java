@@ -79,13 +79,30 @@ public final class QualityProbe {
                                   Result sameFloor) {
         long start = System.nanoTime();
         int k = imagesPerSet(n, reals.count());
-        int[] order = Rng.derive(seed, "swd-reals").permutation(reals.count());
-        SwdImages realsA = SwdImages.of(reals, order, 0, k);
         SwdImages fakes;
         try (INDArray noise = Generation.noise(Rng.derive(seed, "swd-noise"), k, nz);
              INDArray images = Generation.generate(generator, noise)) {
             fakes = SwdImages.ofGenerated(images);
         }
+        return compare(fakes, reals, k, seed, sameFloor, start);
+    }
+
+    /**
+     * SWD of a folder's images (any program's samples, read as the reals are) against the reals:
+     * min(n, half the reals, all the samples) per set, the samples picked by the seed. The reals,
+     * patches and directions are those {@link #evaluate(ComputationGraph, int, ImageSet, int, long)}
+     * picks with the same seed, so the numbers compare with a checkpoint's.
+     */
+    public static Result evaluate(ImageSet samples, ImageSet reals, int n, long seed) {
+        long start = System.nanoTime();
+        int k = Math.min(imagesPerSet(n, reals.count()), samples.count());
+        int[] order = Rng.derive(seed, "swd-samples").permutation(samples.count());
+        return compare(SwdImages.of(samples, order, 0, k), reals, k, seed, null, start);
+    }
+
+    private static Result compare(SwdImages fakes, ImageSet reals, int k, long seed, Result sameFloor, long start) {
+        int[] order = Rng.derive(seed, "swd-reals").permutation(reals.count());
+        SwdImages realsA = SwdImages.of(reals, order, 0, k);
         List<SwdImages> others = sameFloor != null ? List.of(fakes) : List.of(fakes, SwdImages.of(reals, order, k, k));
         double[][] d = SlicedWasserstein.distances(realsA, others, SlicedWasserstein.Params.PROGAN, seed);
         double[] floor = sameFloor != null ? sameFloor.floor() : d[1];
