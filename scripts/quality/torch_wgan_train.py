@@ -16,7 +16,7 @@ It mirrors what wgan does and what the references do:
   the penalty's gradient through torch.autograd.grad(create_graph=True).
 At each generator iteration in --save-at it writes --n-samples PNGs of the generator (BatchNorm in
 training mode, chunks of 64, as wgan samples) to OUT/iter-NNNNNN/ and prints one JSON line with the
-wall time so far. Score them as wgan's checkpoints are scored:
+wall time so far (also in OUT/log.jsonl). Score them as wgan's checkpoints are scored:
     wgan eval --images OUT/iter-002000 --image-size 32 --channels 3 --data HELD_OUT --n 1000 --json
 
 Usage:
@@ -116,6 +116,14 @@ def save_samples(netG, nz, count, folder, seed):
                 index += 1
 
 
+def log(record, out):
+    """One JSON line on stdout and in OUT/log.jsonl (score_runs.py reads the wall times there)."""
+    line = json.dumps(record)
+    print(line, flush=True)
+    with (out / "log.jsonl").open("a") as f:
+        f.write(line + "\n")
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--data", required=True)
@@ -154,10 +162,11 @@ def main():
         optD = torch.optim.RMSprop(netD.parameters(), lr=5e-5)
         optG = torch.optim.RMSprop(netG.parameters(), lr=5e-5)
     a.out.mkdir(parents=True)
-    print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads(), "images": len(data),
-                      **{k: str(v) for k, v in vars(a).items()}}), flush=True)
+    log({"torch": torch.__version__, "threads": torch.get_num_threads(), "images": len(data),
+         **{k: str(v) for k, v in vars(a).items()}}, a.out)
 
     start = time.perf_counter()
+    saving = 0.0  # seconds spent writing samples, left out of the wall time reported
     gen_iter = 0
     while gen_iter < save_at[-1]:
         order = torch.randperm(len(data))
@@ -195,10 +204,11 @@ def main():
             if not math.isfinite(float(loss_g)):
                 sys.exit(f"torch_wgan_train.py: diverged at generator iteration {gen_iter}")
             if gen_iter in save_at:
-                seconds = time.perf_counter() - start
+                seconds = time.perf_counter() - start - saving
                 save_samples(netG, a.nz, a.n_samples, a.out / f"iter-{gen_iter:06d}", a.seed)
-                print(json.dumps({"gen_iter": gen_iter, "seconds": round(seconds, 1), "loss_d": float(loss_d),
-                                  "loss_g": float(loss_g)}), flush=True)
+                saving = time.perf_counter() - start - seconds
+                log({"gen_iter": gen_iter, "seconds": round(seconds, 1), "loss_d": float(loss_d),
+                     "loss_g": float(loss_g)}, a.out)
 
 
 if __name__ == "__main__":
