@@ -8,7 +8,9 @@ package wgan.train;
  * <pre>  9 x (time spent on checks so far + the cost of one more) <= training time so far</pre>
  *
  * taking the last check's measured cost (the report's too) for the next one, so checks stay
- * within 1/10 of checks + training at every epoch. Before the first check its cost is estimated
+ * within 1/10 of checks + training at every epoch. An earlier epoch also leaves room for one more
+ * check at the last epoch (its training time projected from the epochs so far), so that a run
+ * ends measured whenever it can afford a check at all: the final SWD is the one users read. Before the first check its cost is estimated
  * ({@link #needsEstimate}: QualityProbe.estimateSeconds, a few percent of a check, counted too),
  * with the floor's third image set that later checks reuse. A run whose epochs are short beside
  * a check waits several epochs for its first one, or has none (wgan eval then scores any epoch's
@@ -23,16 +25,24 @@ final class EvalSchedule {
     static final double TRAINING_PER_CHECK = 9.0;
 
     private final int every;
+    private final int firstEpoch;
+    private final int lastEpoch;
     private double trainingSeconds;
     private double checkSeconds;
     private double lastCheckSeconds = Double.NaN;
 
-    /** @param every --eval-every: N > 0 every N epochs, 0 never, {@link #AUTO} by time */
-    EvalSchedule(int every) {
-        if (every < AUTO) {
-            throw new IllegalArgumentException("--eval-every " + every);
+    /**
+     * @param every      --eval-every: N > 0 every N epochs, 0 never, {@link #AUTO} by time
+     * @param firstEpoch the first epoch this process trains (after a resume, the one after the checkpoint's)
+     * @param lastEpoch  the run's last epoch (--epochs)
+     */
+    EvalSchedule(int every, int firstEpoch, int lastEpoch) {
+        if (every < AUTO || firstEpoch < 1 || lastEpoch < firstEpoch) {
+            throw new IllegalArgumentException("--eval-every " + every + ", epochs " + firstEpoch + ".." + lastEpoch);
         }
         this.every = every;
+        this.firstEpoch = firstEpoch;
+        this.lastEpoch = lastEpoch;
     }
 
     /** Wall time of training (everything but the checks and the report), added as it passes. */
@@ -51,7 +61,12 @@ final class EvalSchedule {
         if (Double.isNaN(lastCheckSeconds)) {
             return false; // not estimated yet
         }
-        return TRAINING_PER_CHECK * (checkSeconds + lastCheckSeconds) <= trainingSeconds;
+        boolean affordable = TRAINING_PER_CHECK * (checkSeconds + lastCheckSeconds) <= trainingSeconds;
+        if (epoch >= lastEpoch || !affordable) {
+            return affordable;
+        }
+        double projectedTraining = trainingSeconds * (lastEpoch - firstEpoch + 1) / (epoch - firstEpoch + 1);
+        return TRAINING_PER_CHECK * (checkSeconds + 2 * lastCheckSeconds) <= projectedTraining;
     }
 
     /** Whether auto still lacks a cost for the next check: give it {@link #estimated} first. */

@@ -120,7 +120,8 @@ public final class Trainer {
         long batchesPerEpoch = EpochBatches.batchesPerEpoch(split.train().length, config.batchSize());
         this.status = new StatusLine(console, System.console() != null, config.epochs(), batchesPerEpoch,
                 (progress.epoch - 1L) * batchesPerEpoch + progress.batchesInEpoch);
-        this.evalSchedule = new EvalSchedule(config.evalEvery());
+        this.evalSchedule = new EvalSchedule(config.evalEvery(), progress.epoch,
+                Math.max(progress.epoch, config.epochs()));
         this.report = new ReportPage.Writer(run.root());
     }
 

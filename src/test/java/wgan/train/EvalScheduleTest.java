@@ -14,7 +14,7 @@ class EvalScheduleTest {
 
     @Test
     void fixedIntervalAndNever() {
-        EvalSchedule every3 = new EvalSchedule(3);
+        EvalSchedule every3 = new EvalSchedule(3, 1, 30);
         List<Integer> due = new ArrayList<>();
         for (int epoch = 1; epoch <= 10; epoch++) {
             if (every3.due(epoch)) {
@@ -22,7 +22,7 @@ class EvalScheduleTest {
             }
         }
         assertEquals(List.of(3, 6, 9), due);
-        EvalSchedule never = new EvalSchedule(0);
+        EvalSchedule never = new EvalSchedule(0, 1, 30);
         for (int epoch = 1; epoch <= 10; epoch++) {
             assertFalse(never.due(epoch));
         }
@@ -33,7 +33,7 @@ class EvalScheduleTest {
     }
 
     private static Run simulate(int epochs, double epochSeconds, double checkSeconds, double reportSeconds) {
-        EvalSchedule s = new EvalSchedule(EvalSchedule.AUTO);
+        EvalSchedule s = new EvalSchedule(EvalSchedule.AUTO, 1, epochs);
         List<Integer> checked = new ArrayList<>();
         for (int epoch = 1; epoch <= epochs; epoch++) {
             s.trained(epochSeconds);
@@ -74,8 +74,20 @@ class EvalScheduleTest {
     }
 
     @Test
+    void aRunThatAffordsOneCheckSpendsItOnItsLastEpoch() {
+        // 30 epochs of 10 s, a 25 s check: without the reservation the one check fell at epoch 27.
+        Run run = simulate(30, 10, 25, 0.01);
+        assertEquals(List.of(30), run.checkedEpochs());
+        assertTrue(run.share() <= 0.10, "share " + run.share());
+        // One that affords several still ends with one.
+        Run longer = simulate(200, 10, 25, 0.01);
+        assertEquals(200, longer.checkedEpochs().get(longer.checks() - 1), longer.checkedEpochs().toString());
+        assertTrue(longer.checks() >= 5 && longer.share() <= 0.10, longer.toString());
+    }
+
+    @Test
     void autoBoundHoldsAtEveryCheck() {
-        EvalSchedule s = new EvalSchedule(EvalSchedule.AUTO);
+        EvalSchedule s = new EvalSchedule(EvalSchedule.AUTO, 1, 500);
         double cost = 5;
         for (int epoch = 1; epoch <= 500; epoch++) {
             s.trained(3 + epoch % 4); // epochs of varying length
