@@ -38,6 +38,12 @@ import java.util.concurrent.Callable;
                 "Ctrl-C or SIGTERM: finishes the current step, writes a checkpoint and tells how to resume."})
 final class TrainCommand implements Callable<Integer> {
     private static final double GP_LEARNING_RATE = 1e-4;
+    /**
+     * The EMA generator's default half-life with the penalty (StyleGAN2-ADA's 10 kimg); clipping keeps
+     * none unless asked: on held-out photos its average scored worse than the trained generator at
+     * 1,000 and 2,000 generator iterations, the penalty's better (docs/QUALITY.md).
+     */
+    private static final double GP_EMA_KIMG = 10;
 
     /** The options a resumed run may change; every other one is the run's own. */
     private static final Set<String> RESUMABLE =
@@ -170,11 +176,13 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     EngineOption engine;
 
-    @Option(names = "--ema-kimg", paramLabel = "K", defaultValue = "10",
+    @Option(names = "--ema-kimg", paramLabel = "K",
             description = "EMA generator, as StyleGAN2-ADA's: a moving average of the generator's weights with a"
                     + " half-life of K thousand generator-step images (ramp-up 0.05: at most 5%% of the images so"
-                    + " far); grids, the quality check, sample and eval use it (--raw: the trained one); 0: none.")
-    double emaKimg;
+                    + " far); grids, the quality check, sample and eval use it (--raw: the trained one); 0: none."
+                    + " Default: 10 with --loss wgan-gp, 0 with wgan-clip (measured in docs/QUALITY.md: the average"
+                    + " helped the penalty's samples and made clipping's worse).")
+    Double emaKimg;
 
     @Mixin
     BackendOption backend;
@@ -366,9 +374,10 @@ final class TrainCommand implements Callable<Integer> {
         double criticLr = gp && !given("--lr-d") ? GP_LEARNING_RATE : lrD;
         double generatorLr = gp && !given("--lr-g") ? GP_LEARNING_RATE : lrG;
         OptimizerKind kind = gp && !given("--optimizer") ? OptimizerKind.adam : optimizer;
+        double ema = emaKimg != null ? emaKimg : gp ? GP_EMA_KIMG : 0;
         return new TrainConfig(model.toConfig().withCriticBatchNorm(!gp), dataDir, epochs, batch.batchSize, nCritic, clip,
                 criticLr, generatorLr, kind, runSeed, runDir, checkpointEvery, keep, evalEvery, evalImages, holdout,
-                engine.engine, loss, gpWeight, AugmentOp.parse(augment), emaKimg, maxPixels.maxPixels,
+                engine.engine, loss, gpWeight, AugmentOp.parse(augment), ema, maxPixels.maxPixels,
                 classNames != null ? ClassNamesFile.read(classNames) : Map.of());
     }
 
