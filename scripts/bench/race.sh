@@ -50,8 +50,13 @@ peer_flags() {
   esac
 }
 
-# The generator iterations per second from the last line of a run's output (a JSON line).
-rate() { /usr/bin/python3 -c 'import json,sys; print(json.loads(sys.stdin.read().strip().splitlines()[-1])["gen_iters_per_s"])'; }
+# The generator iterations per second from the last line of a run's output (a JSON line); awk, so
+# that the race itself needs no Python (the peer does).
+rate() {
+  awk 'NF { last = $0 } END {
+    if (match(last, /"gen_iters_per_s": *[0-9.eE+-]+/)) { v = substr(last, RSTART, RLENGTH); sub(/.*: */, "", v); print v }
+    else exit 1 }'
+}
 
 run_wgan() {
   if [ -n "${RACE_WGAN:-}" ]; then env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE bash -c "$RACE_WGAN"; return; fi
@@ -81,10 +86,11 @@ for m in "${modes[@]}"; do
   ratios=()
   for ((i = 1; i <= pairs; i++)); do
     if ((i % 2)); then w="$(side wgan "$m")"; p="$(side peer "$m")"; else p="$(side peer "$m")"; w="$(side wgan "$m")"; fi
-    ratio="$(/usr/bin/python3 -c "print(round($w / $p, 3))")"
+    ratio="$(awk -v w="$w" -v p="$p" 'BEGIN { if (p <= 0) exit 1; printf "%.3f", w / p }')" \
+      || { echo "race.sh: the peer reported $p generator iterations/s" >&2; exit 1; }
     ratios+=("$ratio")
     echo "  $m pair $i: wgan $w, peer $p generator iterations/s: ratio $ratio"
   done
-  median="$(/usr/bin/python3 -c 'import statistics,sys; print(round(statistics.median(map(float, sys.argv[1:])), 3))' "${ratios[@]}")"
+  median="$(printf '%s\n' "${ratios[@]}" | sort -g | awk '{ v[NR] = $1 } END { printf "%.3f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }')"
   echo "$m: median ratio wgan/peer $median over $pairs pairs (${ratios[*]})"
 done

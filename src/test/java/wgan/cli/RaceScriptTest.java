@@ -56,8 +56,16 @@ class RaceScriptTest {
         assertEquals(0, run.exit(), run.output());
         assertEquals(List.of("wgan", "peer", "peer", "wgan", "wgan", "peer"), Files.readAllLines(dir.resolve("order")));
         // ratios 1.0/0.5, 3.0/1.0, 2.0/2.0 = 2, 3, 1: the median is 2 (not the mean of the rates' ratio, 1.71)
-        assertTrue(run.output().contains("bf16: median ratio wgan/peer 2.0 over 3 pairs (2.0 3.0 1.0)"), run.output());
+        assertTrue(run.output().contains("bf16: median ratio wgan/peer 2.000 over 3 pairs (2.000 3.000 1.000)"), run.output());
         assertTrue(run.output().contains("OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset"), run.output());
+    }
+
+    @Test
+    void anEvenNumberOfPairsTakesTheMiddleTwo(@TempDir Path dir) throws Exception {
+        Run run = race(dir, stub(dir, "wgan", "1", "4", "2", "8"), stub(dir, "peer", "1", "1", "1", "1"), "--pairs", "4");
+        assertEquals(0, run.exit(), run.output());
+        assertTrue(run.output().contains("contiguous: median ratio wgan/peer 3.000 over 4 pairs (1.000 4.000 2.000 8.000)"),
+                run.output());
     }
 
     @Test
@@ -66,7 +74,7 @@ class RaceScriptTest {
         Run run = race(dir, stub(dir, "wgan", ones), stub(dir, "peer", ones), "--mode", "all");
         assertEquals(0, run.exit(), run.output());
         for (String mode : List.of("contiguous", "channels-last", "bf16")) {
-            assertTrue(run.output().contains(mode + ": median ratio wgan/peer 1.0 over 3 pairs"), run.output());
+            assertTrue(run.output().contains(mode + ": median ratio wgan/peer 1.000 over 3 pairs"), run.output());
         }
     }
 
