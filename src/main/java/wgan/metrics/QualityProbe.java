@@ -1,5 +1,8 @@
 package wgan.metrics;
 
+import wgan.config.ModelConfig;
+import wgan.model.Conditioning;
+
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import wgan.config.InputException;
@@ -77,13 +80,32 @@ public final class QualityProbe {
      */
     public static Result evaluate(ComputationGraph generator, int nz, ImageSet reals, int n, long seed,
                                   Result sameFloor) {
+        return evaluate(generator, nz, 0, reals, n, seed, sameFloor);
+    }
+
+    /**
+     * For the generator of these model options: a conditional one makes each fake for the class of
+     * the real image it is paired with, so its fakes have the reals' class mix.
+     */
+    public static Result evaluate(ComputationGraph generator, ModelConfig model, ImageSet reals, int n, long seed,
+                                  Result sameFloor) {
+        return evaluate(generator, model.nz(), model.classes(), reals, n, seed, sameFloor);
+    }
+
+    private static Result evaluate(ComputationGraph generator, int nz, int classes, ImageSet reals, int n, long seed,
+                                   Result sameFloor) {
         long start = System.nanoTime();
         int k = imagesPerSet(n, reals.count());
         int[] order = Rng.derive(seed, "swd-reals").permutation(reals.count());
         SwdImages realsA = SwdImages.of(reals, order, 0, k);
         SwdImages fakes;
+        int[] labels = new int[k];
+        for (int i = 0; i < k; i++) {
+            labels[i] = reals.classOf(order[i]);
+        }
         try (INDArray noise = Generation.noise(Rng.derive(seed, "swd-noise"), k, nz);
-             INDArray images = Generation.generate(generator, noise)) {
+             INDArray input = classes == 0 ? noise.dup() : Conditioning.generatorInput(noise, labels, classes);
+             INDArray images = Generation.generate(generator, input)) {
             fakes = SwdImages.ofGenerated(images);
         }
         List<SwdImages> others = sameFloor != null ? List.of(fakes) : List.of(fakes, SwdImages.of(reals, order, k, k));

@@ -35,6 +35,27 @@ public final class Generation {
         return Nd4j.create(values, new long[]{n, 1, 1, 1}, 'c');
     }
 
+    /**
+     * A conditional generator's grid: one row per class of classIndices, each row the same noise
+     * vectors (so a column shows one "individual" in every class), generated as one batch so that
+     * every row sees the same BatchNorm statistics. Rows of noise.size(0) images.
+     */
+    public static INDArray classGrid(ComputationGraph generator, INDArray noise, int classes, int[] classIndices) {
+        int columns = (int) noise.size(0);
+        INDArray[] rows = new INDArray[classIndices.length];
+        int[] labels = new int[columns];
+        for (int r = 0; r < classIndices.length; r++) {
+            java.util.Arrays.fill(labels, classIndices[r]);
+            rows[r] = Conditioning.generatorInput(noise, labels, classes);
+        }
+        try (INDArray input = Nd4j.concat(0, rows)) {
+            for (INDArray row : rows) {
+                row.close();
+            }
+            return generator.outputSingle(true, input);
+        }
+    }
+
     /** Images for the given noise, [n, C, S, S] in [-1, 1]. */
     public static INDArray generate(ComputationGraph generator, INDArray noise) {
         long n = noise.size(0);

@@ -1,0 +1,124 @@
+package wgan.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import wgan.TestImages;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * wgan train --conditional, then sample --class and eval --per-class, through the real CLI on
+ * JPEGs the test makes (three class folders); and the one-line refusals.
+ */
+class ConditionalCommandsTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    @TempDir
+    static Path shared;
+    static Path data;
+    static Path run;
+    static Path unconditional;
+
+    @BeforeAll
+    static void trainOnce() throws Exception {
+        data = shared.resolve("imgs");
+        TestImages.writeTree(data, 24, 3, 40, 30, 1);
+        run = shared.resolve("run");
+        CliRunner.Run train = CliRunner.run(args(run, "--conditional", "--eval-every", "1"));
+        assertEquals(0, train.exitCode(), train.err());
+        unconditional = shared.resolve("plain");
+        assertEquals(0, CliRunner.run(args(unconditional, "--epochs", "1")).exitCode());
+    }
+
+    private static String[] args(Path out, String... extra) {
+        java.util.List<String> a = new java.util.ArrayList<>(java.util.List.of("train", "--data", data.toString(),
+                "--epochs", "2", "--image-size", "16", "--batch-size", "8", "--nz", "8", "--ngf", "8", "--ndf", "8",
+                "--seed", "5", "--out", out.toString(), "--cache-dir", shared.resolve("cache").toString()));
+        a.addAll(java.util.List.of(extra));
+        return a.toArray(new String[0]);
+    }
+
+    private static String generator(Path r) {
+        return r.resolve("checkpoints/generator.zip").toString();
+    }
+
+    @Test
+    void aConditionalRunRecordsItsClassesAndGridsHaveOneRowPerClass() throws Exception {
+        JsonNode options = JSON.readTree(run.resolve("options.json").toFile());
+        assertTrue(options.get("conditional").asBoolean());
+        assertEquals(3, options.get("model").get("classes").asInt());
+        BufferedImage grid = ImageIO.read(run.resolve("samples/epoch-0002.png").toFile());
+        int cell = 16 + wgan.io.ImageGrid.GAP;
+        assertEquals(8 * cell + wgan.io.ImageGrid.GAP, grid.getWidth(), "8 columns");
+        assertEquals(3 * cell + wgan.io.ImageGrid.GAP, grid.getHeight(), "one row per class");
+        assertTrue(Files.readString(run.resolve("metrics.jsonl")).contains("\"swd\""), "the quality check ran");
+    }
+
+    @Test
+    void sampleOfOneClassIsReproducibleAndDiffersFromAnother() throws Exception {
+        byte[] c0 = sample("--class", "c0", "a.png");
+        assertArrayEquals(c0, sample("--class", "0", "b.png"), "a folder name and its index are the same class");
+        assertFalse(java.util.Arrays.equals(c0, sample("--class", "c2", "c.png")), "another class, other images");
+        CliRunner.Run all = CliRunner.run("sample", "--checkpoint", generator(run), "--class", "all", "--seed", "3",
+                "--out", shared.resolve("all.png").toString());
+        assertEquals(0, all.exitCode(), all.err());
+        assertTrue(all.out().contains("rows, top to bottom: c0, c1, c2"), all.out());
+        BufferedImage grid = ImageIO.read(shared.resolve("all.png").toFile());
+        assertEquals(3 * (16 + wgan.io.ImageGrid.GAP) + wgan.io.ImageGrid.GAP, grid.getHeight());
+        CliRunner.Run drawn = CliRunner.run("sample", "--checkpoint", generator(run), "--n", "4", "--seed", "3",
+                "--out", shared.resolve("drawn.png").toString());
+        assertEquals(0, drawn.exitCode(), drawn.err());
+    }
+
+    private static byte[] sample(String flag, String value, String name) throws Exception {
+        Path png = shared.resolve(name);
+        CliRunner.Run r = CliRunner.run("sample", "--checkpoint", generator(run), flag, value, "--n", "8", "--seed", "3",
+                "--out", png.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        return Files.readAllBytes(png);
+    }
+
+    @Test
+    void unknownClassAndClassOnAnUnconditionalGeneratorAreRefusedInOneLine() {
+        CliRunner.Run unknown = CliRunner.run("sample", "--checkpoint", generator(run), "--class", "c7",
+                "--out", shared.resolve("x.png").toString());
+        assertEquals(2, unknown.exitCode());
+        assertTrue(unknown.err().contains("unknown class 'c7'; the checkpoint's classes are: 0 c0, 1 c1, 2 c2"), unknown.err());
+        assertEquals(1, errorLines(unknown), unknown.err());
+
+        CliRunner.Run plain = CliRunner.run("sample", "--checkpoint", generator(unconditional), "--class", "c0",
+                "--out", shared.resolve("y.png").toString());
+        assertEquals(2, plain.exitCode());
+        assertTrue(plain.err().contains("--class needs a generator trained with wgan train --conditional"), plain.err());
+        assertEquals(1, errorLines(plain), plain.err());
+    }
+
+    /** stderr's lines but the backend's startup line. */
+    private static long errorLines(CliRunner.Run r) {
+        return r.err().strip().lines().filter(l -> !l.startsWith("wgan: backend ")).count();
+    }
+
+    @Test
+    void conditionalOnOneClassIsRefusedInOneLine(@TempDir Path tmp) throws Exception {
+        Path one = tmp.resolve("one");
+        TestImages.writeTree(one, 8, 1, 40, 30, 2);
+        CliRunner.Run r = CliRunner.run("train", "--data", one.toString(), "--conditional", "--epochs", "1",
+                "--image-size", "16", "--out", tmp.resolve("r").toString(), "--cache-dir", tmp.resolve("cache").toString());
+        assertEquals(2, r.exitCode());
+        assertTrue(r.err().contains("--conditional needs at least two classes"), r.err());
+        assertEquals(1, errorLines(r), r.err());
+        CliRunner.Run graph = CliRunner.run(args(tmp.resolve("g"), "--conditional", "--engine", "graph"));
+        assertEquals(2, graph.exitCode());
+        assertTrue(graph.err().contains("--conditional cannot run with --engine graph"), graph.err());
+    }
+}
