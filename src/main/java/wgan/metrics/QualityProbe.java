@@ -94,14 +94,49 @@ public final class QualityProbe {
 
     private static Result evaluate(ComputationGraph generator, int nz, int classes, ImageSet reals, int n, long seed,
                                    Result sameFloor) {
+        int[] all = new int[reals.count()];
+        for (int i = 0; i < all.length; i++) {
+            all[i] = i;
+        }
+        return evaluate(generator, nz, classes, reals, all, -1, n, seed, sameFloor);
+    }
+
+    /**
+     * SWD of a conditional generator's images of class c against the real images of class c, and
+     * that class's own floor (two disjoint sets of its reals): imagesPerSet(n, images of c) each.
+     */
+    public static Result evaluateClass(ComputationGraph generator, ModelConfig model, ImageSet reals, int c, int n,
+                                       long seed) {
+        return evaluateClass(generator, model, reals, c, c, n, seed);
+    }
+
+    /** As {@link #evaluateClass(ComputationGraph, ModelConfig, ImageSet, int, int, long)} with the reals' class
+     * index (in reals.classes()) and the generator's class index apart, for data whose folders are listed differently. */
+    public static Result evaluateClass(ComputationGraph generator, ModelConfig model, ImageSet reals, int realClass,
+                                       int generatorClass, int n, long seed) {
+        int[] pool = java.util.stream.IntStream.range(0, reals.count()).filter(i -> reals.classOf(i) == realClass)
+                .toArray();
+        return evaluate(generator, model.nz(), model.classes(), reals, pool, generatorClass, n, seed, null);
+    }
+
+    /**
+     * @param pool       the real images to draw from, by index
+     * @param fixedClass the class of every fake, or -1: each fake of the class of the real it is paired with
+     */
+    private static Result evaluate(ComputationGraph generator, int nz, int classes, ImageSet reals, int[] pool,
+                                   int fixedClass, int n, long seed, Result sameFloor) {
         long start = System.nanoTime();
-        int k = imagesPerSet(n, reals.count());
-        int[] order = Rng.derive(seed, "swd-reals").permutation(reals.count());
+        int k = imagesPerSet(n, pool.length);
+        int[] shuffle = Rng.derive(seed, "swd-reals").permutation(pool.length);
+        int[] order = new int[pool.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = pool[shuffle[i]];
+        }
         SwdImages realsA = SwdImages.of(reals, order, 0, k);
         SwdImages fakes;
         int[] labels = new int[k];
         for (int i = 0; i < k; i++) {
-            labels[i] = reals.classOf(order[i]);
+            labels[i] = fixedClass >= 0 ? fixedClass : reals.classOf(order[i]);
         }
         try (INDArray noise = Generation.noise(Rng.derive(seed, "swd-noise"), k, nz);
              INDArray input = classes == 0 ? noise.dup() : Conditioning.generatorInput(noise, labels, classes);

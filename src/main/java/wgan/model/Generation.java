@@ -15,6 +15,8 @@ public final class Generation {
      * independent of how many are asked for.
      */
     public static final int CHUNK = 64;
+    /** A conditional run's epoch grids show this many classes at most, one row each (report.html names them). */
+    public static final int CLASS_GRID_ROWS = 10;
 
     private Generation() {
     }

@@ -51,8 +51,6 @@ import java.util.concurrent.Executors;
 public final class Trainer {
     static final int GRID_IMAGES = 64;
     static final int GRID_COLUMNS = 8;
-    /** A conditional run's epoch grids show this many classes at most, one row each. */
-    public static final int CLASS_GRID_ROWS = 10;
     public static final int MAX_ROLLBACKS_IN_A_ROW = 3;
     static final long DEFAULT_CHECKPOINT_NANOS = 10L * 60 * 1_000_000_000L;
     static final int STATE_FORMAT_VERSION = 1;
@@ -326,10 +324,10 @@ public final class Trainer {
 
     /**
      * A conditional run's epoch grid: one row of GRID_COLUMNS per class (the first
-     * {@link #CLASS_GRID_ROWS}), every row the same fixed noise.
+     * {@link Generation#CLASS_GRID_ROWS}), every row the same fixed noise.
      */
     private INDArray classGrid() {
-        int rows = Math.min(CLASS_GRID_ROWS, config.model().classes());
+        int rows = Math.min(Generation.CLASS_GRID_ROWS, config.model().classes());
         try (INDArray columns = fixedNoise.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, GRID_COLUMNS)).dup()) {
             return Generation.classGrid(sampler(), columns, config.model().classes(),
                     java.util.stream.IntStream.range(0, rows).toArray());

@@ -89,6 +89,32 @@ class ConditionalCommandsTest {
     }
 
     @Test
+    void evalPerClassGivesEachClassAndTheMeanInTheJson() throws Exception {
+        CliRunner.Run r = CliRunner.run("eval", "--checkpoint", generator(run), "--data", data.toString(), "--n", "4",
+                "--per-class", "--json", "--cache-dir", shared.resolve("cache").toString());
+        assertEquals(0, r.exitCode(), r.err());
+        JsonNode line = JSON.readTree(r.out().strip().lines().reduce((a, b) -> b).orElseThrow());
+        JsonNode each = line.get("per_class");
+        assertEquals(3, each.size());
+        double sum = 0;
+        for (int k = 0; k < 3; k++) {
+            assertEquals("c" + k, each.get(k).get("folder").asText());
+            assertEquals(4, each.get(k).get("swd").get("n").asInt(), "8 images per class: 4 per set");
+            sum += each.get(k).get("swd").get("mean").asDouble();
+        }
+        assertEquals(sum / 3, line.get("per_class_mean").asDouble(), 1e-3);
+        CliRunner.Run table = CliRunner.run("eval", "--checkpoint", generator(run), "--data", data.toString(), "--n", "4",
+                "--per-class", "--cache-dir", shared.resolve("cache").toString());
+        assertEquals(0, table.exitCode(), table.err());
+        assertTrue(table.out().contains("class c2: 4 generated vs 4 real images") && table.out().contains("per-class mean"),
+                table.out());
+        CliRunner.Run plain = CliRunner.run("eval", "--checkpoint", generator(unconditional), "--data", data.toString(),
+                "--n", "4", "--per-class", "--cache-dir", shared.resolve("cache").toString());
+        assertEquals(2, plain.exitCode());
+        assertEquals(1, errorLines(plain), plain.err());
+    }
+
+    @Test
     void unknownClassAndClassOnAnUnconditionalGeneratorAreRefusedInOneLine() {
         CliRunner.Run unknown = CliRunner.run("sample", "--checkpoint", generator(run), "--class", "c7",
                 "--out", shared.resolve("x.png").toString());
