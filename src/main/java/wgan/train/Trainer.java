@@ -148,9 +148,14 @@ public final class Trainer {
     public static Trainer resume(TrainConfig config, StateCheckpoint.Loaded state, ImageSet data, RunFolder run,
                                  PrintStream console, StopRequest stop) throws IOException {
         JsonNode meta = state.meta();
-        if (config.conditional() && config.model().classes() != data.classes().size()) {
-            throw new InputException("the run was trained on " + config.model().classes() + " classes and the data"
-                    + " folder now has " + data.classes().size() + ": a conditional run resumes on the same classes");
+        if (config.conditional()) {
+            List<String> trained = new ArrayList<>();
+            meta.get("options").path("classes").forEach(c -> trained.add(c.path("folder").asText()));
+            if (!trained.equals(data.classes())) {
+                throw new InputException("the run was trained on the classes " + String.join(", ", trained)
+                        + " and the data folder now has " + String.join(", ", data.classes())
+                        + ": a conditional run resumes on the same classes");
+            }
         }
         GanNetworks nets = GanNetworks.fromParams(config.model(), state.arrays().get("params"));
         JsonNode rng = meta.get("noise_rng");

@@ -34,7 +34,7 @@ class ConditionalCommandsTest {
         data = shared.resolve("imgs");
         TestImages.writeTree(data, 24, 3, 40, 30, 1);
         run = shared.resolve("run");
-        CliRunner.Run train = CliRunner.run(args(run, "--conditional", "--eval-every", "1"));
+        CliRunner.Run train = CliRunner.run(args(run, "--conditional", "--eval-every", "1", "--holdout", "4"));
         assertEquals(0, train.exitCode(), train.err());
         unconditional = shared.resolve("plain");
         assertEquals(0, CliRunner.run(args(unconditional, "--epochs", "1")).exitCode());
@@ -61,7 +61,15 @@ class ConditionalCommandsTest {
         int cell = 16 + wgan.io.ImageGrid.GAP;
         assertEquals(8 * cell + wgan.io.ImageGrid.GAP, grid.getWidth(), "8 columns");
         assertEquals(3 * cell + wgan.io.ImageGrid.GAP, grid.getHeight(), "one row per class");
-        assertTrue(Files.readString(run.resolve("metrics.jsonl")).contains("\"swd\""), "the quality check ran");
+        String metrics = Files.readString(run.resolve("metrics.jsonl"));
+        assertTrue(metrics.contains("\"swd\"") && metrics.contains("\"wasserstein_held_out\""),
+                "the quality check and the critic check ran: " + metrics);
+        String report = Files.readString(run.resolve("report.html"));
+        assertTrue(report.contains("<ol class=\"rowlabels\"><li>c0</li><li>c1</li><li>c2</li></ol>"),
+                "the class names beside the newest grid's rows");
+        assertTrue(report.contains("the run is conditional"), "the classes section says so");
+        String plain = Files.readString(unconditional.resolve("report.html"));
+        assertFalse(plain.contains("<ol class=\"rowlabels\">"), "an unconditional grid has no row names");
     }
 
     @Test
@@ -74,6 +82,11 @@ class ConditionalCommandsTest {
         assertEquals(0, all.exitCode(), all.err());
         assertTrue(all.out().contains("rows, top to bottom: c0, c1, c2"), all.out());
         BufferedImage grid = ImageIO.read(shared.resolve("all.png").toFile());
+        CliRunner.Run again = CliRunner.run("sample", "--checkpoint", generator(run), "--class", "all", "--seed", "3",
+                "--out", shared.resolve("all-again.png").toString());
+        assertEquals(0, again.exitCode(), again.err());
+        assertArrayEquals(Files.readAllBytes(shared.resolve("all.png")), Files.readAllBytes(shared.resolve("all-again.png")),
+                "same seed, same bytes");
         assertEquals(3 * (16 + wgan.io.ImageGrid.GAP) + wgan.io.ImageGrid.GAP, grid.getHeight());
         CliRunner.Run drawn = CliRunner.run("sample", "--checkpoint", generator(run), "--n", "4", "--seed", "3",
                 "--out", shared.resolve("drawn.png").toString());
@@ -132,6 +145,23 @@ class ConditionalCommandsTest {
     /** stderr's lines but the backend's startup line. */
     private static long errorLines(CliRunner.Run r) {
         return r.err().strip().lines().filter(l -> !l.startsWith("wgan: backend ")).count();
+    }
+
+    @Test
+    void resumeOnOtherClassesIsRefusedInOneLine(@TempDir Path tmp) throws Exception {
+        Path copy = tmp.resolve("imgs");
+        TestImages.writeTree(copy, 24, 3, 40, 30, 1);
+        Path r = tmp.resolve("r");
+        // separate processes, as a resume is: a run holds its folder's lock until its process ends
+        assertEquals(0, WganProcess.run(tmp.resolve("first.log"), java.time.Duration.ofMinutes(2), "train", "--data",
+                copy.toString(), "--conditional", "--epochs", "1", "--image-size", "16", "--batch-size", "8", "--nz", "8",
+                "--ngf", "8", "--ndf", "8", "--out", r.toString(), "--cache-dir", tmp.resolve("cache").toString()));
+        Files.move(copy.resolve("c2"), copy.resolve("c9"));
+        WganProcess resumed = WganProcess.start(tmp.resolve("resume.log"), "train", "--resume", r.toString(), "--epochs",
+                "2", "--cache-dir", tmp.resolve("cache").toString());
+        assertEquals(2, resumed.waitFor(java.time.Duration.ofMinutes(2)), resumed.output());
+        assertTrue(resumed.output().contains("wgan: the run was trained on the classes c0, c1, c2 and the data folder"
+                + " now has c0, c1, c9"), resumed.output());
     }
 
     @Test
