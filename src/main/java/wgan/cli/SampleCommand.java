@@ -1,5 +1,9 @@
 package wgan.cli;
 
+import org.nd4j.linalg.factory.Nd4j;
+import wgan.io.AnimatedGif;
+import wgan.model.LatentWalk;
+
 import wgan.io.GeneratorClasses;
 import wgan.model.Conditioning;
 import java.util.List;
@@ -45,6 +49,18 @@ final class SampleCommand implements Callable<Integer> {
                     + " Without it a conditional generator draws classes with the training images' frequencies.")
     String classOption;
 
+    @Option(names = "--walk", paramLabel = "K",
+            description = "A smooth walk through the latent space instead of samples: a loop through K random noise"
+                    + " points (spherical interpolation, " + WALK_FRAMES + " frames between neighbours) and, for a"
+                    + " conditional generator, a loop through every class at the first point (of --class C's class,"
+                    + " else the first class, for the noise loop); written to --out as an animated GIF (must end in"
+                    + " .gif) with its key frames in <out>-keys.png. Same seed, same bytes.")
+    Integer walk;
+
+    static final int WALK_FRAMES = 16;
+    /** GIF frame time, 1/100 s: about 16 frames a second. */
+    static final int WALK_DELAY = 6;
+
     @Mixin
     BackendOption backend;
 
@@ -58,6 +74,9 @@ final class SampleCommand implements Callable<Integer> {
             throw new InputException("--columns must be 1 or more, got " + columns);
         }
         long noiseSeed = seed.resolve();
+        if (walk != null) {
+            return walk(noiseSeed);
+        }
         GeneratorCheckpoint.Loaded loaded = checkpoint.load();
         INDArray images = images(loaded, new Rng(noiseSeed));
         boolean grid = out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png");
@@ -72,6 +91,56 @@ final class SampleCommand implements Callable<Integer> {
     }
 
     private String classNote = "";
+
+    private int walk(long noiseSeed) throws java.io.IOException {
+        if (walk < 2 || walk > 64) {
+            throw new InputException("--walk takes 2 to 64 noise points, got " + walk);
+        }
+        String name = out.getFileName().toString();
+        if (!name.toLowerCase(Locale.ROOT).endsWith(".gif")) {
+            throw new InputException("--walk writes an animated GIF: give --out a .gif file, got " + out);
+        }
+        GeneratorCheckpoint.Loaded loaded = checkpoint.load();
+        int classes = loaded.model().classes();
+        int c = 0;
+        if (classOption != null) {
+            if (!loaded.model().conditional()) {
+                throw new InputException("--class needs a generator trained with wgan train --conditional; "
+                        + checkpoint.file + " is unconditional (it was trained without classes)");
+            }
+            if (classOption.trim().equalsIgnoreCase("all")) {
+                throw new InputException("--walk with --class all: a walk loops through every class by itself;"
+                        + " give one class for its noise loop, or none");
+            }
+            c = GeneratorClasses.of(loaded).resolve(classOption);
+        }
+        double[][] keys;
+        try (INDArray points = Generation.noise(new Rng(noiseSeed), walk, loaded.model().nz())) {
+            keys = points.reshape(walk, loaded.model().nz()).toDoubleMatrix();
+        }
+        INDArray input = LatentWalk.noiseLoop(keys, WALK_FRAMES, classes, c);
+        if (classes > 0) {
+            try (INDArray noiseLoop = input; INDArray classLoop = LatentWalk.classLoop(keys[0], WALK_FRAMES, classes)) {
+                input = Nd4j.concat(0, noiseLoop, classLoop);
+            }
+        }
+        // one batch: every frame sees the same BatchNorm statistics, so the walk does not jump between chunks
+        INDArray frames = loaded.generator().outputSingle(true, input);
+        int keyCount = walk + classes;
+        INDArray keyFrames = Nd4j.create(frames.dataType(), keyCount, frames.size(1), frames.size(2), frames.size(3));
+        for (int i = 0; i < keyCount; i++) {
+            keyFrames.putSlice(i, frames.slice((long) i * WALK_FRAMES));
+        }
+        int side = (int) frames.size(2);
+        AnimatedGif.write(frames, Math.max(1, 128 / side), WALK_DELAY, out);
+        Path strip = out.resolveSibling(name.substring(0, name.length() - 4) + "-keys.png");
+        ImageGrid.writeGrid(keyFrames, walk, strip);
+        System.out.printf("wrote a walk of %d frames to %s (%d noise points%s) and its %d key frames to %s (seed %d, %s)%n",
+                frames.size(0), out, walk, classes > 0 ? " at class " + GeneratorClasses.of(loaded).label(c)
+                        + ", then every class at the first point" : "", keyCount, strip, noiseSeed,
+                GeneratorCheckpointOption.describe(loaded));
+        return ExitCode.OK.code;
+    }
 
     /** The images asked for: unconditional, of one class, of every class (rows), or of classes drawn. */
     private INDArray images(GeneratorCheckpoint.Loaded loaded, Rng rng) {

@@ -128,6 +128,58 @@ class ConditionalCommandsTest {
     }
 
     @Test
+    void walkWritesALoopingGifAndItsKeyFramesReproducibly() throws Exception {
+        Path gif = shared.resolve("walk.gif");
+        CliRunner.Run r = CliRunner.run("sample", "--checkpoint", generator(run), "--walk", "3", "--seed", "4",
+                "--out", gif.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        assertEquals(3 * SampleCommand.WALK_FRAMES + 3 * SampleCommand.WALK_FRAMES, gifFrames(gif),
+                "a loop through 3 noise points, then through the 3 classes");
+        BufferedImage keys = ImageIO.read(shared.resolve("walk-keys.png").toFile());
+        int cell = 16 + wgan.io.ImageGrid.GAP;
+        assertEquals(3 * cell + wgan.io.ImageGrid.GAP, keys.getWidth(), "3 key frames a row");
+        assertEquals(2 * cell + wgan.io.ImageGrid.GAP, keys.getHeight(), "noise key frames, then class key frames");
+        Path again = shared.resolve("walk-again.gif");
+        assertEquals(0, CliRunner.run("sample", "--checkpoint", generator(run), "--walk", "3", "--seed", "4",
+                "--out", again.toString()).exitCode());
+        assertArrayEquals(Files.readAllBytes(gif), Files.readAllBytes(again), "same seed, same bytes");
+        Path other = shared.resolve("walk-other.gif");
+        assertEquals(0, CliRunner.run("sample", "--checkpoint", generator(run), "--walk", "3", "--seed", "5",
+                "--out", other.toString()).exitCode());
+        assertFalse(java.util.Arrays.equals(Files.readAllBytes(gif), Files.readAllBytes(other)), "another seed, another walk");
+
+        Path plain = shared.resolve("plain.gif");
+        assertEquals(0, CliRunner.run("sample", "--checkpoint", generator(unconditional), "--walk", "4", "--seed", "4",
+                "--out", plain.toString()).exitCode());
+        assertEquals(4 * SampleCommand.WALK_FRAMES, gifFrames(plain), "an unconditional walk: the noise loop alone");
+        CliRunner.Run png = CliRunner.run("sample", "--checkpoint", generator(run), "--walk", "3",
+                "--out", shared.resolve("walk.png").toString());
+        assertEquals(2, png.exitCode());
+        assertEquals(1, errorLines(png), png.err());
+    }
+
+    private static int gifFrames(Path gif) throws Exception {
+        javax.imageio.ImageReader reader = ImageIO.getImageReadersByFormatName("gif").next();
+        try (javax.imageio.stream.ImageInputStream in = ImageIO.createImageInputStream(gif.toFile())) {
+            reader.setInput(in);
+            return reader.getNumImages(true);
+        } finally {
+            reader.dispose();
+        }
+    }
+
+    @Test
+    void slerpKeepsTheEndsAndTheSphere() {
+        double[] a = {3, 0, 0};
+        double[] b = {0, 0, 3};
+        assertArrayEquals(a, wgan.model.LatentWalk.slerp(a, b, 0), 1e-12);
+        assertArrayEquals(b, wgan.model.LatentWalk.slerp(a, b, 1), 1e-12);
+        double[] mid = wgan.model.LatentWalk.slerp(a, b, 0.5);
+        assertEquals(3, Math.sqrt(mid[0] * mid[0] + mid[1] * mid[1] + mid[2] * mid[2]), 1e-12, "on the sphere, not inside it");
+        assertEquals(mid[0], mid[2], 1e-12);
+    }
+
+    @Test
     void unknownClassAndClassOnAnUnconditionalGeneratorAreRefusedInOneLine() {
         CliRunner.Run unknown = CliRunner.run("sample", "--checkpoint", generator(run), "--class", "c7",
                 "--out", shared.resolve("x.png").toString());
