@@ -9,11 +9,14 @@ import wgan.config.ModelConfig;
 import wgan.data.ImageLoader;
 import wgan.data.ImageSet;
 import wgan.io.GeneratorCheckpoint;
+import wgan.io.GeneratorClasses;
 import wgan.io.Json;
 import wgan.metrics.QualityProbe;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -64,6 +67,11 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON line instead of the table.")
     boolean json;
 
+    @Option(names = "--per-class", description = "For a generator trained with --conditional: also the SWD of each"
+            + " class's images against that class's real images (the --data folder's classes, matched by folder name),"
+            + " with each class's own real-vs-real floor, and their mean.")
+    boolean perClass;
+
     @Mixin
     CacheDirOption cacheDir;
 
@@ -89,15 +97,37 @@ final class EvalCommand implements Callable<Integer> {
         GeneratorCheckpoint.Loaded loaded = GeneratorCheckpoint.load(scored.checkpoint, raw);
         ModelConfig model = loaded.model();
         ImageSet reals = load(data, model.imageSize(), model.channels());
-        QualityProbe.Result r = QualityProbe.evaluate(loaded.generator(), model.nz(), reals, n, seed.seed);
+        if (model.conditional() && !GeneratorClasses.of(loaded).folders().equals(reals.classes())) {
+            throw new InputException("the generator was trained on the classes " + String.join(", ",
+                    GeneratorClasses.of(loaded).folders()) + " and " + data + " has " + String.join(", ", reals.classes())
+                    + ": a conditional generator is scored on data of its own classes (one subfolder each)");
+        }
+        List<ClassResult> classes = perClass ? perClass(loaded, reals) : List.of();
+        QualityProbe.Result r = QualityProbe.evaluate(loaded.generator(), model, reals, n, seed.seed, null);
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("checkpoint", scored.checkpoint.toString());
         line.put("generator", loaded.weights());
-        print(line, r, GeneratorCheckpointOption.describe(loaded), model.imageSize(), model.channels());
+        if (perClass) {
+            List<Map<String, Object>> each = new ArrayList<>();
+            for (ClassResult c : classes) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("class", c.index);
+                m.put("folder", c.folder);
+                m.put("swd", c.result.toMap());
+                each.add(m);
+            }
+            line.put("per_class", each);
+            line.put("per_class_mean", Math.round(meanSwd(classes) * 1e4) / 1e4);
+            line.put("per_class_floor_mean", Math.round(meanFloor(classes) * 1e4) / 1e4);
+        }
+        print(line, r, GeneratorCheckpointOption.describe(loaded), model.imageSize(), model.channels(), classes);
         return ExitCode.OK.code;
     }
 
     private int scoreImages() {
+        if (perClass) {
+            throw new InputException("--per-class scores a conditional checkpoint's classes; it does not go with --images");
+        }
         if (raw) {
             throw new InputException("--raw picks a checkpoint's generator; it does not go with --images");
         }
@@ -110,7 +140,7 @@ final class EvalCommand implements Callable<Integer> {
         QualityProbe.Result r = QualityProbe.evaluate(samples, reals, n, seed.seed);
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("images", scored.images.toString());
-        print(line, r, "images from " + scored.images, imageSize, channels);
+        print(line, r, "images from " + scored.images, imageSize, channels, List.of());
         return ExitCode.OK.code;
     }
 
@@ -119,19 +149,77 @@ final class EvalCommand implements Callable<Integer> {
                 note -> System.err.println("note: " + note)).images();
     }
 
-    private void print(Map<String, Object> line, QualityProbe.Result r, String scoredWhat, int size, int imageChannels) {
+    private void print(Map<String, Object> line, QualityProbe.Result r, String scoredWhat, int size, int imageChannels,
+                       List<ClassResult> classes) {
         if (json) {
-            line.put("data", data.toString());
-            line.put("seed", seed.seed);
-            line.put("swd", r.toMap());
-            System.out.println(Json.line(line));
+            Map<String, Object> out = new LinkedHashMap<>();
+            line.forEach((key, value) -> {
+                if (!key.startsWith("per_class")) {
+                    out.put(key, value);
+                }
+            });
+            out.put("data", data.toString());
+            out.put("seed", seed.seed);
+            out.put("swd", r.toMap());
+            line.forEach((key, value) -> {
+                if (key.startsWith("per_class")) {
+                    out.put(key, value);
+                }
+            });
+            System.out.println(Json.line(out));
             return;
         }
         System.out.printf("wgan eval: %d generated (%s) vs %d real images (%dx%dx%d) from %s, seed %d%n", r.n(),
                 scoredWhat, r.n(), size, size, imageChannels, data, seed.seed);
         System.out.println(row("SWD x1000", r.resolutions(), r.swd(), r.swdMean()));
         System.out.println(row("real vs real", r.resolutions(), r.floor(), r.floorMean()));
+        for (ClassResult c : classes) {
+            System.out.printf("class %s: %d generated vs %d real images of that class%n", c.label, c.result.n(),
+                    c.result.n());
+            System.out.println(row("  SWD x1000", c.result.resolutions(), c.result.swd(), c.result.swdMean()));
+            System.out.println(row("  real vs real", c.result.resolutions(), c.result.floor(), c.result.floorMean()));
+        }
+        if (perClass) {
+            System.out.printf("per-class mean: SWD %.3f, real vs real %.3f (%d classes)%n", meanSwd(classes),
+                    meanFloor(classes), classes.size());
+        }
         System.out.printf("lower is better; the real-vs-real row is the noise floor (%.1f s)%n", r.seconds());
+    }
+
+    private record ClassResult(int index, String folder, String label, QualityProbe.Result result) {
+    }
+
+    /** Each of the generator's classes against the --data folder's images of the same folder name. */
+    private List<ClassResult> perClass(GeneratorCheckpoint.Loaded loaded, ImageSet reals) {
+        if (!loaded.model().conditional()) {
+            throw new InputException("--per-class needs a generator trained with wgan train --conditional; "
+                    + scored.checkpoint + " is unconditional");
+        }
+        GeneratorClasses classes = GeneratorClasses.of(loaded);
+        int[] counts = reals.classCounts();
+        List<ClassResult> out = new ArrayList<>();
+        for (int k = 0; k < classes.size(); k++) {
+            int inData = reals.classes().indexOf(classes.folders().get(k));
+            if (inData < 0 || counts[inData] < 2) {
+                throw new InputException("--per-class: the generator's class " + classes.label(k) + " has "
+                        + (inData < 0 ? "no folder" : "only " + counts[inData] + " image") + " in " + data
+                        + " (each class needs a subfolder of --data with at least 2 images); its folders: "
+                        + String.join(", ", reals.classes()));
+            }
+            // the generator's class k, against the data's images of the folder it was trained on
+            QualityProbe.Result r = QualityProbe.evaluateClass(loaded.generator(), loaded.model(), reals, inData, k, n,
+                    seed.seed);
+            out.add(new ClassResult(k, classes.folders().get(k), classes.label(k), r));
+        }
+        return out;
+    }
+
+    private static double meanSwd(List<ClassResult> classes) {
+        return classes.stream().mapToDouble(c -> c.result.swdMean()).average().orElse(Double.NaN);
+    }
+
+    private static double meanFloor(List<ClassResult> classes) {
+        return classes.stream().mapToDouble(c -> c.result.floorMean()).average().orElse(Double.NaN);
     }
 
     private static String row(String name, int[] resolutions, double[] values, double mean) {

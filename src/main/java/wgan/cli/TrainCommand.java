@@ -184,6 +184,12 @@ final class TrainCommand implements Callable<Integer> {
                     + " helped the penalty's samples and made clipping's worse).")
     Double emaKimg;
 
+    @Option(names = "--conditional",
+            description = "Class-conditional training on the data's classes (its subfolders; at least two): the"
+                    + " generator takes a one-hot class code after its noise, the critic is a projection discriminator"
+                    + " (Miyato and Koyama 2018); epoch grids get one row per class, and wgan sample --class picks one.")
+    boolean conditional;
+
     @Mixin
     BackendOption backend;
 
@@ -200,6 +206,7 @@ final class TrainCommand implements Callable<Integer> {
         console.printf("wgan train: data %s, %dx%dx%d, batch %d, seed %d%n", config.data(), config.model().imageSize(),
                 config.model().imageSize(), config.model().channels(), config.batchSize(), config.seed());
         ImageSet images = loadImages(config, console);
+        config = config.withClasses(images.classes());
         RunFolder run = RunFolder.createNew(config.outDir(), config.data());
         run.lock();
         console.println("run folder: " + run.root());
@@ -378,7 +385,7 @@ final class TrainCommand implements Callable<Integer> {
         return new TrainConfig(model.toConfig().withCriticBatchNorm(!gp), dataDir, epochs, batch.batchSize, nCritic, clip,
                 criticLr, generatorLr, kind, runSeed, runDir, checkpointEvery, keep, evalEvery, evalImages, holdout,
                 engine.engine, loss, gpWeight, AugmentOp.parse(augment), ema, maxPixels.maxPixels,
-                classNames != null ? ClassNamesFile.read(classNames) : Map.of());
+                classNames != null ? ClassNamesFile.read(classNames) : Map.of(), conditional);
     }
 
     private ImageSet loadImages(TrainConfig config, PrintStream console) {

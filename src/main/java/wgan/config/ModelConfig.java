@@ -13,9 +13,12 @@ package wgan.config;
  * @param extraLayers extra 3x3 conv + BatchNorm layers in each network
  * @param criticBatchNorm whether the critic's hidden layers have BatchNorm (the reference's); the
  *                    gradient penalty's critic has none (Gulrajani et al. 2017)
+ * @param classes     0 for an unconditional pair; K >= 2 for a class-conditional one (--conditional):
+ *                    the generator takes the noise followed by a one-hot class code (nz + K inputs),
+ *                    the critic is a projection discriminator with a learned class embedding
  */
 public record ModelConfig(int imageSize, int channels, int nz, int ngf, int ndf, int extraLayers,
-                          boolean criticBatchNorm) {
+                          boolean criticBatchNorm, int classes) {
 
     public static final int MIN_IMAGE_SIZE = 16;
     public static final int MAX_IMAGE_SIZE = 128;
@@ -28,6 +31,14 @@ public record ModelConfig(int imageSize, int channels, int nz, int ngf, int ndf,
         if (extraLayers < 0) {
             throw new InputException("--extra-layers must be 0 or more, got " + extraLayers);
         }
+        if (classes < 0 || classes == 1) {
+            throw new InputException("a conditional model needs at least 2 classes, got " + classes);
+        }
+    }
+
+    public ModelConfig(int imageSize, int channels, int nz, int ngf, int ndf, int extraLayers,
+                       boolean criticBatchNorm) {
+        this(imageSize, channels, nz, ngf, ndf, extraLayers, criticBatchNorm, 0);
     }
 
     /** The reference's networks, with BatchNorm in the critic. */
@@ -36,7 +47,21 @@ public record ModelConfig(int imageSize, int channels, int nz, int ngf, int ndf,
     }
 
     public ModelConfig withCriticBatchNorm(boolean batchNorm) {
-        return new ModelConfig(imageSize, channels, nz, ngf, ndf, extraLayers, batchNorm);
+        return new ModelConfig(imageSize, channels, nz, ngf, ndf, extraLayers, batchNorm, classes);
+    }
+
+    /** The same networks conditioned on K classes (0: unconditional). */
+    public ModelConfig withClasses(int k) {
+        return new ModelConfig(imageSize, channels, nz, ngf, ndf, extraLayers, criticBatchNorm, k);
+    }
+
+    public boolean conditional() {
+        return classes > 0;
+    }
+
+    /** The generator's input channels: the noise, then the one-hot class code of a conditional model. */
+    public int generatorInputs() {
+        return nz + classes;
     }
 
     /** The image shapes the networks take; wgan prepare checks them too, before decoding anything. */

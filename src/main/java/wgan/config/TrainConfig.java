@@ -34,12 +34,14 @@ import java.util.Map;
  *                     (StyleGAN2-ADA's ema_kimg); 0 keeps no EMA generator
  * @param maxPixels    images with more pixels than this (by their header) are skipped, never decoded
  * @param classNames   readable names of class folders (--class-names), folder -> name; may be empty
+ * @param conditional  class-conditional training on the data's classes (--conditional); the model's
+ *                     class count is set once the data is read ({@link #withClasses})
  */
 public record TrainConfig(ModelConfig model, Path data, int epochs, int batchSize, int nCritic, double clip,
                           double lrD, double lrG, OptimizerKind optimizer, long seed, Path outDir,
                           int checkpointEvery, int keepEpochs, int evalEvery, int evalImages, int holdout,
                           EngineKind engine, LossKind loss, double gpWeight, List<AugmentOp> augment,
-                          double emaKimg, long maxPixels, Map<String, String> classNames) {
+                          double emaKimg, long maxPixels, Map<String, String> classNames, boolean conditional) {
 
     public TrainConfig {
         ModelConfig.requirePositive("--epochs", epochs);
@@ -86,13 +88,37 @@ public record TrainConfig(ModelConfig model, Path data, int epochs, int batchSiz
             throw new InputException("--max-pixels must be 1 or more, got " + maxPixels);
         }
         classNames = Map.copyOf(classNames);
+        if (!conditional && model.conditional()) {
+            throw new IllegalArgumentException("a model with classes in an unconditional run");
+        }
+        if (conditional && engine == EngineKind.graph) {
+            throw new InputException("--conditional cannot run with --engine graph: the projection critic takes each"
+                    + " image's class as a second input, which only the fast engine trains; use --engine auto or fast");
+        }
+    }
+
+    /**
+     * The run on data of these classes: a conditional run's networks get one class code per class.
+     * Refuses (exit 2) --conditional on data of fewer than two classes.
+     */
+    public TrainConfig withClasses(List<String> classes) {
+        if (!conditional) {
+            return this;
+        }
+        if (classes.size() < 2) {
+            throw new InputException("--conditional needs at least two classes (one subfolder of --data per class);"
+                    + " the data has " + (classes.isEmpty() ? "none" : "one: " + classes.get(0)));
+        }
+        return new TrainConfig(model.withClasses(classes.size()), data, epochs, batchSize, nCritic, clip, lrD, lrG,
+                optimizer, seed, outDir, checkpointEvery, keepEpochs, evalEvery, evalImages, holdout, engine, loss,
+                gpWeight, augment, emaKimg, maxPixels, classNames, true);
     }
 
     /** The same run with the options that may change on --resume. */
     public TrainConfig withResumable(int newEpochs, int newCheckpointEvery, int newKeepEpochs) {
         return new TrainConfig(model, data, newEpochs, batchSize, nCritic, clip, lrD, lrG, optimizer, seed, outDir,
                 newCheckpointEvery, newKeepEpochs, evalEvery, evalImages, holdout, engine, loss, gpWeight, augment,
-                emaKimg, maxPixels, classNames);
+                emaKimg, maxPixels, classNames, conditional);
     }
 
     /** Adam's betas: the WGAN reference's (0.5, 0.999) with clipping, Gulrajani et al.'s (0, 0.9) with the penalty. */

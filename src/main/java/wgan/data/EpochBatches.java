@@ -18,7 +18,15 @@ public final class EpochBatches {
     private final int[] order;
     private final ExecutorService background;
     private int nextStart;
-    private CompletableFuture<INDArray> prefetched;
+    private CompletableFuture<Batch> prefetched;
+
+    /**
+     * Real images with their classes.
+     *
+     * @param labels each image's class, an index into {@link ImageSet#classes()}
+     */
+    public record Batch(INDArray images, int[] labels) {
+    }
 
     /**
      * @param pool       the images this epoch draws from (the training images: all but a held-out slice)
@@ -47,7 +55,12 @@ public final class EpochBatches {
     }
 
     public INDArray next() {
-        INDArray batch = prefetched.join();
+        return nextBatch().images();
+    }
+
+    /** The next images with their classes. */
+    public Batch nextBatch() {
+        Batch batch = prefetched.join();
         prefetch();
         return batch;
     }
@@ -63,9 +76,14 @@ public final class EpochBatches {
         prefetched = CompletableFuture.supplyAsync(() -> toArray(from, count), background);
     }
 
-    private INDArray toArray(int from, int count) {
+    private Batch toArray(int from, int count) {
         float[] data = new float[count * images.pixelsPerImage()];
         images.fill(order, from, count, data);
-        return Nd4j.create(data, new long[]{count, images.channels(), images.size(), images.size()}, 'c');
+        int[] labels = new int[count];
+        for (int i = 0; i < count; i++) {
+            labels[i] = images.classOf(order[from + i]);
+        }
+        return new Batch(Nd4j.create(data, new long[]{count, images.channels(), images.size(), images.size()}, 'c'),
+                labels);
     }
 }

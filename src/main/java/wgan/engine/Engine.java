@@ -27,6 +27,12 @@ public interface Engine {
     double criticPass(INDArray images, int sign);
 
     /**
+     * As {@link #criticPass(INDArray, int)} for a conditional critic: labels are the images'
+     * classes, one-hot [n, K] (null for an unconditional critic).
+     */
+    double criticPass(INDArray images, INDArray labels, int sign);
+
+    /**
      * The generator's output for noise [n, nz, 1, 1] in training mode (batch statistics; running
      * statistics updated), not backpropagated. The array belongs to the engine: valid until its
      * next call, never closed by the caller.
@@ -49,6 +55,13 @@ public interface Engine {
     double generatorPass(INDArray noise, Augmenter augmenter);
 
     /**
+     * The generator pass of a conditional pair: input is the generator's [n, nz + K, 1, 1] (noise,
+     * then the one-hot class code), labels the same classes one-hot [n, K] for the critic;
+     * augmenter may be null.
+     */
+    double generatorPass(INDArray input, INDArray labels, Augmenter augmenter);
+
+    /**
      * The gradient penalty of Gulrajani et al. on interpolated images (which it may overwrite):
      * returns weight * mean_n (||grad_x D(x_n)||_2 - 1)^2 and writes its gradient with respect to
      * the critic's weights (overwritten) into {@link #criticGradient()}.
@@ -56,6 +69,9 @@ public interface Engine {
      * @throws UnsupportedGraphException where the engine cannot differentiate a gradient
      */
     double gradientPenalty(INDArray interpolates, double weight);
+
+    /** As {@link #gradientPenalty(INDArray, double)} with the conditional critic scoring each interpolate as labels say. */
+    double gradientPenalty(INDArray interpolates, INDArray labels, double weight);
 
     /** Flat gradient of the critic, laid out like the critic graph's params(). */
     INDArray criticGradient();

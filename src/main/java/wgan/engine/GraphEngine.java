@@ -38,6 +38,8 @@ import java.util.Map;
 public final class GraphEngine implements Engine {
     public static final String PENALTY_NEEDS_FAST_ENGINE = "the gradient penalty needs the fast engine: DL4J 1.0.0-M2.1"
             + " cannot differentiate a gradient";
+    public static final String CONDITIONAL_NEEDS_FAST_ENGINE = "--conditional needs the fast engine: the graph engine"
+            + " trains single-input graphs, and the projection critic takes each image's class as a second input";
     public static final String AUGMENT_NEEDS_FAST_ENGINE = "--augment needs the fast engine: DL4J's chained graph runs"
             + " the generator straight into the critic, with no place for the augmentation's backward";
     private final GanNetworks nets;
@@ -50,6 +52,9 @@ public final class GraphEngine implements Engine {
     private Map<String, INDArray> lastActivations = Map.of();
 
     public GraphEngine(GanNetworks nets) {
+        if (nets.config().conditional()) {
+            throw new UnsupportedGraphException(CONDITIONAL_NEEDS_FAST_ENGINE);
+        }
         refuseWhatOurStepsDoNotApply(nets.critic());
         refuseWhatOurStepsDoNotApply(nets.generator());
         requireWassersteinLoss(nets.critic());
@@ -58,7 +63,7 @@ public final class GraphEngine implements Engine {
         this.chainedGradient = GradientViews.whole(nets.chained());
         this.generatorGradient = chainedGradient.get(NDArrayIndex.interval(0, nets.generatorLayout().size()));
         this.generatorStatistics = BatchNormStatistics.of(nets.generator(), nets.generatorLayout(),
-                InputType.convolutional(1, 1, nets.config().nz()));
+                InputType.convolutional(1, 1, nets.config().generatorInputs()));
         this.chainedCriticStatistics = nets.chainedLayout().runningStatistics().stream()
                 .filter(b -> b.offset() >= nets.generatorLayout().size()).toList();
         criticGradient.assign(0);
@@ -81,6 +86,28 @@ public final class GraphEngine implements Engine {
      * PyTorch updates BatchNorm running statistics at every training-mode forward, even under
      * no_grad; DL4J only does so through gradients, so this forward updates them itself.
      */
+    /** Never called: the constructor refuses conditional networks. */
+    @Override
+    public double criticPass(INDArray images, INDArray labels, int sign) {
+        if (labels != null) {
+            throw new UnsupportedGraphException(CONDITIONAL_NEEDS_FAST_ENGINE);
+        }
+        return criticPass(images, sign);
+    }
+
+    @Override
+    public double generatorPass(INDArray noise, INDArray labels, Augmenter augmenter) {
+        if (labels != null) {
+            throw new UnsupportedGraphException(CONDITIONAL_NEEDS_FAST_ENGINE);
+        }
+        return generatorPass(noise, augmenter);
+    }
+
+    @Override
+    public double gradientPenalty(INDArray interpolates, INDArray labels, double weight) {
+        return gradientPenalty(interpolates, weight);
+    }
+
     @Override
     public INDArray fakes(INDArray noise) {
         closeLastActivations();

@@ -183,13 +183,15 @@ public final class GeneratorCheckpoint {
         map.put("ndf", m.ndf());
         map.put("extra_layers", m.extraLayers());
         map.put("critic_batch_norm", m.criticBatchNorm());
+        map.put("classes", m.classes());
         return map;
     }
 
     public static ModelConfig modelFromJson(JsonNode n) {
         return new ModelConfig(n.get("image_size").asInt(), n.get("channels").asInt(), n.get("nz").asInt(),
                 n.get("ngf").asInt(), n.get("ndf").asInt(), n.get("extra_layers").asInt(),
-                n.path("critic_batch_norm").asBoolean(true)); // runs before the penalty had BatchNorm
+                n.path("critic_batch_norm").asBoolean(true), // runs before the penalty had BatchNorm
+                n.path("classes").asInt(0)); // runs before conditional training were unconditional
     }
 
     private static void putText(ZipOutputStream zip, String name, String text) throws IOException {

@@ -50,6 +50,11 @@ public final class ImageGrid {
     }
 
     private static void draw(float[] data, int index, INDArray images, BufferedImage target, int x0, int y0) {
+        draw(data, index, images, target, x0, y0, 1);
+    }
+
+    /** Image index of data (images' layout, c order) into target at (x0, y0), each pixel as scale x scale. */
+    static void draw(float[] data, int index, INDArray images, BufferedImage target, int x0, int y0, int scale) {
         int channels = (int) images.size(1);
         int size = (int) images.size(2);
         int plane = size * size;
@@ -60,7 +65,11 @@ public final class ImageGrid {
                 int r = toByte(data[p]);
                 int g = channels == 3 ? toByte(data[p + plane]) : r;
                 int b = channels == 3 ? toByte(data[p + 2 * plane]) : r;
-                target.setRGB(x0 + x, y0 + y, (r << 16) | (g << 8) | b);
+                for (int dy = 0; dy < scale; dy++) {
+                    for (int dx = 0; dx < scale; dx++) {
+                        target.setRGB(x0 + x * scale + dx, y0 + y * scale + dy, (r << 16) | (g << 8) | b);
+                    }
+                }
             }
         }
     }

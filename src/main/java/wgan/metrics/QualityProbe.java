@@ -1,5 +1,8 @@
 package wgan.metrics;
 
+import wgan.config.ModelConfig;
+import wgan.model.Conditioning;
+
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import wgan.config.InputException;
@@ -77,14 +80,69 @@ public final class QualityProbe {
      */
     public static Result evaluate(ComputationGraph generator, int nz, ImageSet reals, int n, long seed,
                                   Result sameFloor) {
+        return evaluate(generator, nz, 0, reals, n, seed, sameFloor);
+    }
+
+    /**
+     * For the generator of these model options: a conditional one makes each fake for the class of
+     * the real image it is paired with, so its fakes have the reals' class mix.
+     */
+    public static Result evaluate(ComputationGraph generator, ModelConfig model, ImageSet reals, int n, long seed,
+                                  Result sameFloor) {
+        return evaluate(generator, model.nz(), model.classes(), reals, n, seed, sameFloor);
+    }
+
+    private static Result evaluate(ComputationGraph generator, int nz, int classes, ImageSet reals, int n, long seed,
+                                   Result sameFloor) {
+        int[] all = new int[reals.count()];
+        for (int i = 0; i < all.length; i++) {
+            all[i] = i;
+        }
+        return evaluate(generator, nz, classes, reals, all, -1, n, seed, sameFloor);
+    }
+
+    /**
+     * SWD of a conditional generator's images of class c against the real images of class c, and
+     * that class's own floor (two disjoint sets of its reals): imagesPerSet(n, images of c) each.
+     */
+    public static Result evaluateClass(ComputationGraph generator, ModelConfig model, ImageSet reals, int c, int n,
+                                       long seed) {
+        return evaluateClass(generator, model, reals, c, c, n, seed);
+    }
+
+    /** As {@link #evaluateClass(ComputationGraph, ModelConfig, ImageSet, int, int, long)} with the reals' class
+     * index (in reals.classes()) and the generator's class index apart, for data whose folders are listed differently. */
+    public static Result evaluateClass(ComputationGraph generator, ModelConfig model, ImageSet reals, int realClass,
+                                       int generatorClass, int n, long seed) {
+        int[] pool = java.util.stream.IntStream.range(0, reals.count()).filter(i -> reals.classOf(i) == realClass)
+                .toArray();
+        return evaluate(generator, model.nz(), model.classes(), reals, pool, generatorClass, n, seed, null);
+    }
+
+    /**
+     * @param pool       the real images to draw from, by index
+     * @param fixedClass the class of every fake, or -1: each fake of the class of the real it is paired with
+     */
+    private static Result evaluate(ComputationGraph generator, int nz, int classes, ImageSet reals, int[] pool,
+                                   int fixedClass, int n, long seed, Result sameFloor) {
         long start = System.nanoTime();
-        int k = imagesPerSet(n, reals.count());
+        int k = imagesPerSet(n, pool.length);
+        int[] shuffle = Rng.derive(seed, "swd-reals").permutation(pool.length);
+        int[] order = new int[pool.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = pool[shuffle[i]];
+        }
         SwdImages fakes;
+        int[] labels = new int[k];
+        for (int i = 0; i < k; i++) {
+            labels[i] = fixedClass >= 0 ? fixedClass : reals.classOf(order[i]);
+        }
         try (INDArray noise = Generation.noise(Rng.derive(seed, "swd-noise"), k, nz);
-             INDArray images = Generation.generate(generator, noise)) {
+             INDArray input = classes == 0 ? noise.dup() : Conditioning.generatorInput(noise, labels, classes);
+             INDArray images = Generation.generate(generator, input)) {
             fakes = SwdImages.ofGenerated(images);
         }
-        return compare(fakes, reals, k, seed, sameFloor, start);
+        return compare(fakes, reals, order, k, seed, sameFloor, start);
     }
 
     /**
@@ -96,12 +154,14 @@ public final class QualityProbe {
     public static Result evaluate(ImageSet samples, ImageSet reals, int n, long seed) {
         long start = System.nanoTime();
         int k = Math.min(imagesPerSet(n, reals.count()), samples.count());
-        int[] order = Rng.derive(seed, "swd-samples").permutation(samples.count());
-        return compare(SwdImages.of(samples, order, 0, k), reals, k, seed, null, start);
+        int[] pick = Rng.derive(seed, "swd-samples").permutation(samples.count());
+        int[] order = Rng.derive(seed, "swd-reals").permutation(reals.count());
+        return compare(SwdImages.of(samples, pick, 0, k), reals, order, k, seed, null, start);
     }
 
-    private static Result compare(SwdImages fakes, ImageSet reals, int k, long seed, Result sameFloor, long start) {
-        int[] order = Rng.derive(seed, "swd-reals").permutation(reals.count());
+    /** SWD of the fakes against the first k reals in order, and the floor against the next k (or sameFloor's). */
+    private static Result compare(SwdImages fakes, ImageSet reals, int[] order, int k, long seed, Result sameFloor,
+                                  long start) {
         SwdImages realsA = SwdImages.of(reals, order, 0, k);
         List<SwdImages> others = sameFloor != null ? List.of(fakes) : List.of(fakes, SwdImages.of(reals, order, k, k));
         double[][] d = SlicedWasserstein.distances(realsA, others, SlicedWasserstein.Params.PROGAN, seed);

@@ -44,6 +44,8 @@ public final class Dcgan {
 
     public static final String NOISE_INPUT = "noise";
     public static final String IMAGE_INPUT = "image";
+    /** The conditional critic's second input: each image's class as a one-hot code [n, K]. */
+    public static final String LABEL_INPUT = "label";
     public static final String GENERATOR_OUTPUT = "g_out";
     public static final String CRITIC_SCORE = "d_score";
     public static final String CRITIC_LOSS = "d_loss";
@@ -61,14 +63,23 @@ public final class Dcgan {
 
     public static ComputationGraphConfiguration generator(ModelConfig m, DataType dataType) {
         GraphBuilder b = base(dataType).addInputs(NOISE_INPUT)
-                .setInputTypes(InputType.convolutional(1, 1, m.nz()));
+                .setInputTypes(InputType.convolutional(1, 1, m.generatorInputs()));
         String last = addGeneratorLayers(b, m, NOISE_INPUT);
         return b.setOutputs(last).build();
     }
 
+    /**
+     * The critic; for a conditional model (m.classes() > 0) a projection discriminator: a second
+     * input {@link #LABEL_INPUT} and a {@link ProjectionScore} in place of the last convolution.
+     */
     public static ComputationGraphConfiguration critic(ModelConfig m, DataType dataType) {
-        GraphBuilder b = base(dataType).addInputs(IMAGE_INPUT)
-                .setInputTypes(InputType.convolutional(m.imageSize(), m.imageSize(), m.channels()));
+        GraphBuilder b = base(dataType);
+        if (m.conditional()) {
+            b.addInputs(IMAGE_INPUT, LABEL_INPUT).setInputTypes(
+                    InputType.convolutional(m.imageSize(), m.imageSize(), m.channels()), InputType.feedForward(m.classes()));
+        } else {
+            b.addInputs(IMAGE_INPUT).setInputTypes(InputType.convolutional(m.imageSize(), m.imageSize(), m.channels()));
+        }
         String score = addCriticLayers(b, m, IMAGE_INPUT);
         b.addLayer(CRITIC_LOSS, wassersteinLoss(), score);
         return b.setOutputs(CRITIC_LOSS).build();
@@ -83,7 +94,9 @@ public final class Dcgan {
      */
     public static ComputationGraphConfiguration chain(ComputationGraphConfiguration generator,
                                                       ComputationGraphConfiguration critic) {
-        GraphBuilder b = base(generator.getDataType()).addInputs(generator.getNetworkInputs());
+        List<String> inputs = new ArrayList<>(generator.getNetworkInputs());
+        inputs.addAll(critic.getNetworkInputs().subList(1, critic.getNetworkInputs().size())); // a conditional critic's label
+        GraphBuilder b = base(generator.getDataType()).addInputs(inputs.toArray(new String[0]));
         copyVertices(b, generator, null, null);
         copyVertices(b, critic, critic.getNetworkInputs().get(0), generator.getNetworkOutputs().get(0));
         return b.setOutputs(critic.getNetworkOutputs().toArray(new String[0])).build();
@@ -126,7 +139,7 @@ public final class Dcgan {
     /** DCGAN_G: 1x1 -> 4x4 (k4 s1 p0), then k4 s2 p1 doublings to S/2, extra 3x3 layers, k4 s2 p1 to S. */
     private static String addGeneratorLayers(GraphBuilder b, ModelConfig m, String input) {
         int channels = m.generatorBaseChannels();
-        String last = deconv(b, "g0", input, m.nz(), channels, 4, 1, 0, new ActivationIdentity());
+        String last = deconv(b, "g0", input, m.generatorInputs(), channels, 4, 1, 0, new ActivationIdentity());
         last = batchNormThen(b, "g0", last, channels, new ActivationReLU());
         int layer = 1;
         for (int size = 4; size < m.imageSize() / 2; size *= 2, layer++) {
@@ -157,6 +170,10 @@ public final class Dcgan {
         for (int size = m.imageSize() / 2; size > 4; size /= 2, layer++) {
             last = criticHidden(b, m, "d" + layer, last, channels, channels * 2, 4, 2, 1);
             channels *= 2;
+        }
+        if (m.conditional()) {
+            b.addVertex(CRITIC_SCORE, new ProjectionScore(channels, 4, m.classes()), last, LABEL_INPUT);
+            return CRITIC_SCORE;
         }
         return conv(b, CRITIC_SCORE, last, channels, 1, 4, 1, 0, new ActivationIdentity());
     }

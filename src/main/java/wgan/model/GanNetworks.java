@@ -73,7 +73,7 @@ public final class GanNetworks {
         for (ParamBlock b : chainedLayout.blocks()) {
             INDArray view = ParamLayout.view(flat, b);
             switch (b.key()) {
-                case "W" -> view.assign(gaussian(rng, b.length(), 0.0, 0.02));
+                case "W", "E" -> view.assign(gaussian(rng, b.length(), 0.0, 0.02)); // E: the projection's class embedding
                 case "gamma" -> view.assign(gaussian(rng, b.length(), 1.0, 0.02));
                 case "beta", "b", "mean" -> view.assign(0);
                 case "var" -> view.assign(1);

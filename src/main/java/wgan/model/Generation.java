@@ -15,6 +15,8 @@ public final class Generation {
      * independent of how many are asked for.
      */
     public static final int CHUNK = 64;
+    /** A conditional run's epoch grids show this many classes at most, one row each (report.html names them). */
+    public static final int CLASS_GRID_ROWS = 10;
 
     private Generation() {
     }
@@ -33,6 +35,27 @@ public final class Generation {
             values[i] = (float) rng.nextDouble();
         }
         return Nd4j.create(values, new long[]{n, 1, 1, 1}, 'c');
+    }
+
+    /**
+     * A conditional generator's grid: one row per class of classIndices, each row the same noise
+     * vectors (so a column shows one "individual" in every class), generated as one batch so that
+     * every row sees the same BatchNorm statistics. Rows of noise.size(0) images.
+     */
+    public static INDArray classGrid(ComputationGraph generator, INDArray noise, int classes, int[] classIndices) {
+        int columns = (int) noise.size(0);
+        INDArray[] rows = new INDArray[classIndices.length];
+        int[] labels = new int[columns];
+        for (int r = 0; r < classIndices.length; r++) {
+            java.util.Arrays.fill(labels, classIndices[r]);
+            rows[r] = Conditioning.generatorInput(noise, labels, classes);
+        }
+        try (INDArray input = Nd4j.concat(0, rows)) {
+            for (INDArray row : rows) {
+                row.close();
+            }
+            return generator.outputSingle(true, input);
+        }
     }
 
     /** Images for the given noise, [n, C, S, S] in [-1, 1]. */

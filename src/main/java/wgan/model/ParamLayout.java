@@ -1,6 +1,6 @@
 package wgan.model;
 
-import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.graph.vertex.GraphVertex;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -30,9 +30,13 @@ public final class ParamLayout {
     public static ParamLayout of(ComputationGraph graph) {
         INDArray flat = graph.params();
         List<ParamBlock> blocks = new ArrayList<>();
-        for (Layer layer : graph.getLayers()) {
-            String name = layer.conf().getLayer().getLayerName();
-            for (Map.Entry<String, INDArray> e : layer.paramTable().entrySet()) {
+        // every vertex, not only layers: the conditional critic's ProjectionScore is a SameDiff vertex
+        for (GraphVertex vertex : graph.getVertices()) {
+            if (vertex.numParams() == 0) {
+                continue;
+            }
+            String name = vertex.getVertexName();
+            for (Map.Entry<String, INDArray> e : vertex.paramTable(false).entrySet()) {
                 INDArray view = e.getValue();
                 blocks.add(new ParamBlock(name, e.getKey(), view.offset() - flat.offset(), view.length()));
             }

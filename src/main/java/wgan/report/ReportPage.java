@@ -96,8 +96,10 @@ public final class ReportPage {
         body.append(section("Speed", "Real images the critic saw per second.", speedChart(history)));
         body.append(section("Samples", "The same fixed noise every epoch, latest first; older grids are linked"
                 + " from the run's samples/ folder.", samples(runDir)));
-        body.append(section("Classes", "Training images per class (the images' parent folders); the generator"
-                + " is unconditional and sees them all alike.", classes(runDir)));
+        body.append(section("Classes", "Training images per class (the images' parent folders); " + (rowLabels(runDir)
+                .isEmpty() ? "the generator is unconditional and sees them all alike."
+                : "the run is conditional (--conditional): each fake is made for a class drawn with these frequencies."),
+                classes(runDir)));
         body.append(section("Options", "", options(runDir)));
         return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
                 + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
@@ -213,13 +215,15 @@ public final class ReportPage {
             return empty("No sample grids yet.");
         }
         StringBuilder html = new StringBuilder("<div class=\"gallery\">");
+        List<String> rows = rowLabels(runDir);
         long budget = EMBED_BYTES;
         int embedded = 0;
         List<Path> linked = new ArrayList<>();
         for (Path png : epochs) {
             long size = Files.size(png);
             if (embedded < EMBED_GRIDS && size <= budget && linked.isEmpty()) {
-                html.append(embeddedFigure(png, "epoch " + epochOf(png)));
+                html.append(rows.isEmpty() ? embeddedFigure(png, "epoch " + epochOf(png))
+                        : labelledFigure(png, "epoch " + epochOf(png), rows));
                 budget -= size;
                 embedded++;
                 if (embedded == 1 && hasReals) { // the reals beside the newest grid, to compare
@@ -271,6 +275,41 @@ public final class ReportPage {
         return "<figure><img alt=\"" + caption + "\" src=\"data:image/png;base64,"
                 + Base64.getEncoder().encodeToString(Files.readAllBytes(png)) + "\"><figcaption>" + caption
                 + "</figcaption></figure>";
+    }
+
+    /** A conditional run's grid with its class names beside the rows (one row per class). */
+    private static String labelledFigure(Path png, String caption, List<String> rows) throws IOException {
+        StringBuilder labels = new StringBuilder("<ol class=\"rowlabels\">");
+        for (String row : rows) {
+            labels.append("<li>").append(Html.escape(row)).append("</li>");
+        }
+        labels.append("</ol>");
+        return "<figure class=\"labelled\"><div>" + labels + "<img alt=\"" + caption + ", one row per class\" src=\"data:image/png;base64,"
+                + Base64.getEncoder().encodeToString(Files.readAllBytes(png)) + "\"></div><figcaption>" + caption
+                + ", one row per class</figcaption></figure>";
+    }
+
+    /**
+     * A conditional run's grid rows, top to bottom: "folder name" of its first classes (the
+     * Generation.CLASS_GRID_ROWS); empty for an unconditional run.
+     */
+    static List<String> rowLabels(Path runDir) throws IOException {
+        Path file = runDir.resolve("options.json");
+        if (!Files.isRegularFile(file)) {
+            return List.of();
+        }
+        JsonNode options = Json.parse(Files.readString(file));
+        if (!options.path("conditional").asBoolean(false)) {
+            return List.of();
+        }
+        List<String> rows = new ArrayList<>();
+        for (JsonNode c : options.path("classes")) {
+            if (rows.size() == wgan.model.Generation.CLASS_GRID_ROWS) {
+                break;
+            }
+            rows.add((c.path("folder").asText() + " " + c.path("name").asText("")).trim());
+        }
+        return rows;
     }
 
     private static String linkedFigure(Path runDir, Path png, String caption, String attributes) {
@@ -395,6 +434,10 @@ public final class ReportPage {
             .options td{word-break:break-all}
             .gallery{display:grid;grid-template-columns:repeat(auto-fill,minmax(260px,1fr));gap:14px}
             figure{margin:0}
+            .labelled>div{display:flex;gap:6px}
+            .labelled img{flex:1;min-width:0}
+            .rowlabels{list-style:none;margin:0;padding:0;display:flex;flex-direction:column;font-size:.75rem;color:var(--muted);max-width:40%}
+            .rowlabels li{flex:1;display:flex;align-items:center;justify-content:flex-end;text-align:right;white-space:nowrap;overflow:hidden}
             figure img{width:100%;height:auto;image-rendering:pixelated;border-radius:4px;display:block}
             figcaption{color:var(--muted);font-size:.85rem;text-align:center}
             h3{font-size:1rem;margin:1.2em 0 .2em}

@@ -4,6 +4,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import wgan.data.ImageSet;
+import wgan.model.Conditioning;
 import wgan.model.GanNetworks;
 import wgan.model.Generation;
 import wgan.model.Rng;
@@ -44,36 +45,54 @@ final class CriticCheck {
     static Estimate measure(GanNetworks nets, ImageSet data, Split split, int batch, long seed) {
         int n = split.heldOut().length;
         ComputationGraph critic = nets.critic();
+        int classes = nets.config().classes();
         double fakes = 0;
         Rng noise = Rng.derive(seed, "critic-check-noise");
         for (int from = 0; from < n; from += batch) {
             int count = Math.min(batch, n - from);
+            // a conditional critic scores fakes of the held-out images' classes, with those classes
+            int[] labels = labels(data, split.heldOut(), from, count);
             try (INDArray z = Generation.noise(noise, count, nets.config().nz());
-                 INDArray images = nets.generator().outputSingle(true, z)) {
-                fakes += sum(critic, images);
+                 INDArray input = classes == 0 ? z.dup() : Conditioning.generatorInput(z, labels, classes);
+                 INDArray images = nets.generator().outputSingle(true, input)) {
+                fakes += sum(critic, images, labels, classes);
             }
         }
         double fakeMean = fakes / n;
-        return new Estimate(n, fakeMean - realMean(critic, data, split.train(), n, batch),
-                fakeMean - realMean(critic, data, split.heldOut(), n, batch));
+        return new Estimate(n, fakeMean - realMean(critic, data, split.train(), n, batch, classes),
+                fakeMean - realMean(critic, data, split.heldOut(), n, batch, classes));
+    }
+
+    private static int[] labels(ImageSet data, int[] indices, int from, int count) {
+        int[] labels = new int[count];
+        for (int i = 0; i < count; i++) {
+            labels[i] = data.classOf(indices[from + i]);
+        }
+        return labels;
     }
 
     /** Mean critic score of the first n of the given images. */
-    private static double realMean(ComputationGraph critic, ImageSet data, int[] indices, int n, int batch) {
+    private static double realMean(ComputationGraph critic, ImageSet data, int[] indices, int n, int batch, int classes) {
         double total = 0;
         for (int from = 0; from < n; from += batch) {
             int count = Math.min(batch, n - from);
             float[] pixels = new float[count * data.pixelsPerImage()];
             data.fill(indices, from, count, pixels);
             try (INDArray images = Nd4j.create(pixels, new long[]{count, data.channels(), data.size(), data.size()}, 'c')) {
-                total += sum(critic, images);
+                total += sum(critic, images, labels(data, indices, from, count), classes);
             }
         }
         return total / n;
     }
 
-    private static double sum(ComputationGraph critic, INDArray images) {
-        try (INDArray scores = critic.outputSingle(true, images)) {
+    private static double sum(ComputationGraph critic, INDArray images, int[] labels, int classes) {
+        if (classes == 0) {
+            try (INDArray scores = critic.outputSingle(true, images)) {
+                return scores.sumNumber().doubleValue();
+            }
+        }
+        try (INDArray oneHot = Conditioning.oneHot(labels, classes, images.dataType());
+             INDArray scores = critic.output(true, new INDArray[]{images, oneHot}, null)[0]) {
             return scores.sumNumber().doubleValue();
         }
     }

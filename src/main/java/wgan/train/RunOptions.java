@@ -52,6 +52,7 @@ public final class RunOptions {
         options.put("model", GeneratorCheckpoint.modelToMap(c.model()));
         options.put("max_pixels", c.maxPixels());
         options.put("class_names", new TreeMap<>(c.classNames()));
+        options.put("conditional", c.conditional());
         options.put("images_used", data.count());
         options.put("images_skipped", data.skipped().size());
         options.put("images_with_warnings", data.warnings().size());
@@ -73,7 +74,8 @@ public final class RunOptions {
                 EngineKind.valueOf(o.path("engine").asText("auto")), LossKind.fromFlag(o.path("loss").asText("wgan-clip")),
                 o.path("gp_weight").asDouble(10), AugmentOp.parse(o.path("augment").asText("none")),
                 o.path("ema_kimg").asDouble(0), // runs from before the EMA generator kept none
-                o.path("max_pixels").asLong(ImageDecoder.DEFAULT_MAX_PIXELS), classNames(o.path("class_names")));
+                o.path("max_pixels").asLong(ImageDecoder.DEFAULT_MAX_PIXELS), classNames(o.path("class_names")),
+                o.path("conditional").asBoolean(false));
     }
 
     private static Map<String, String> classNames(JsonNode names) {

@@ -11,6 +11,7 @@ import wgan.config.InputException;
 import wgan.config.LossKind;
 import wgan.config.TrainConfig;
 import wgan.data.EpochBatches;
+import wgan.data.ImageClasses;
 import wgan.data.ImageSet;
 import wgan.files.FileErrors;
 import wgan.io.CheckpointFiles;
@@ -126,8 +127,9 @@ public final class Trainer {
     }
 
     /** A new run: fresh networks, options and real-image grid written, a first checkpoint. */
-    public static Trainer start(TrainConfig config, ImageSet data, RunFolder run, PrintStream console,
+    public static Trainer start(TrainConfig unresolved, ImageSet data, RunFolder run, PrintStream console,
                                 StopRequest stop) throws IOException {
+        TrainConfig config = unresolved.withClasses(data.classes());
         GanNetworks nets = GanNetworks.initialised(config.model(), DataType.FLOAT, config.seed());
         Trainer trainer = new Trainer(config, data, run, console, stop, nets, Rng.derive(config.seed(), "noise"),
                 new Progress());
@@ -147,6 +149,15 @@ public final class Trainer {
     public static Trainer resume(TrainConfig config, StateCheckpoint.Loaded state, ImageSet data, RunFolder run,
                                  PrintStream console, StopRequest stop) throws IOException {
         JsonNode meta = state.meta();
+        if (config.conditional()) {
+            List<String> trained = new ArrayList<>();
+            meta.get("options").path("classes").forEach(c -> trained.add(c.path("folder").asText()));
+            if (!trained.equals(data.classes())) {
+                throw new InputException("the run was trained on the classes " + String.join(", ", trained)
+                        + " and the data folder now has " + String.join(", ", data.classes())
+                        + ": a conditional run resumes on the same classes");
+            }
+        }
         GanNetworks nets = GanNetworks.fromParams(config.model(), state.arrays().get("params"));
         JsonNode rng = meta.get("noise_rng");
         Progress progress = Progress.from(meta.get("progress"));
@@ -211,8 +222,9 @@ public final class Trainer {
             int phaseSteps = 0;
             long realImages = 0;
             while (progress.criticStepsInPhase < planned && batches.hasNext()) {
-                try (INDArray real = batches.next(); INDArray z = Generation.noise(noise, batch, nz)) {
-                    lastCritic = criticStep(real, z);
+                EpochBatches.Batch realBatch = batches.nextBatch();
+                try (INDArray real = realBatch.images(); INDArray z = Generation.noise(noise, batch, nz)) {
+                    lastCritic = criticStep(real, conditional() ? realBatch.labels() : null, z);
                     realImages += real.size(0);
                 }
                 progress.batchesInEpoch++;
@@ -230,7 +242,7 @@ public final class Trainer {
 
             // (2) the generator, on a full batch of fresh noise
             try (INDArray z = Generation.noise(noise, batch, nz)) {
-                lossG = steps.generatorStep(z);
+                lossG = steps.generatorStep(z, fakeLabels(batch));
             }
             progress.generatorIterations++;
             progress.criticStepsInPhase = 0;
@@ -265,7 +277,7 @@ public final class Trainer {
         // (4) end of epoch: samples from the fixed noise, quality, checkpoint, report, one console line
         int finishedEpoch = progress.epoch;
         double epochSeconds = (System.nanoTime() - epochStart) / 1e9;
-        try (INDArray samples = Generation.generate(sampler(), fixedNoise)) {
+        try (INDArray samples = conditional() ? classGrid() : Generation.generate(sampler(), fixedNoise)) {
             ImageGrid.writeGrid(samples, GRID_COLUMNS, run.epochGrid(finishedEpoch));
         }
         evalSchedule.trained(seconds(trainingSinceNanos));
@@ -306,13 +318,48 @@ public final class Trainer {
      * One critic step on a real batch and fresh noise; the gradient penalty's interpolation weights
      * come from the same noise generator, so a resumed run draws the same ones.
      */
-    private WganSteps.CriticResult criticStep(INDArray real, INDArray z) {
+    private WganSteps.CriticResult criticStep(INDArray real, int[] realLabels, INDArray z) {
+        int[] fakeLabels = fakeLabels((int) z.size(0));
         if (config.loss() != LossKind.WGAN_GP) {
-            return steps.criticStep(real, z);
+            return steps.criticStep(real, realLabels, z, fakeLabels);
         }
         try (INDArray alpha = Generation.uniform(noise, (int) real.size(0))) {
-            return steps.criticStep(real, z, alpha);
+            return steps.criticStep(real, realLabels, z, fakeLabels, alpha);
         }
+    }
+
+    /**
+     * A conditional run's epoch grid: one row of GRID_COLUMNS per class (the first
+     * {@link Generation#CLASS_GRID_ROWS}), every row the same fixed noise.
+     */
+    private INDArray classGrid() {
+        int rows = Math.min(Generation.CLASS_GRID_ROWS, config.model().classes());
+        try (INDArray columns = fixedNoise.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, GRID_COLUMNS)).dup()) {
+            return Generation.classGrid(sampler(), columns, config.model().classes(),
+                    java.util.stream.IntStream.range(0, rows).toArray());
+        }
+    }
+
+    private boolean conditional() {
+        return config.model().conditional();
+    }
+
+    /**
+     * Classes for n fakes of a conditional run (null for an unconditional one, which draws
+     * nothing): each the class of a training image drawn uniformly, so classes come with the
+     * training data's frequencies, a class of few images as rarely as its real images. Drawn from
+     * the noise generator, which checkpoints hold: a resumed run draws the same ones.
+     */
+    private int[] fakeLabels(int n) {
+        if (!conditional()) {
+            return null;
+        }
+        int[] pool = split.train();
+        int[] labels = new int[n];
+        for (int i = 0; i < n; i++) {
+            labels[i] = data.classOf(pool[noise.nextInt(pool.length)]);
+        }
+        return labels;
     }
 
     /**
@@ -321,7 +368,7 @@ public final class Trainer {
      * console's summary of it. Own random streams: training's noise and data order are untouched.
      */
     private String evaluate(int epoch) throws IOException {
-        QualityProbe.Result swd = QualityProbe.evaluate(sampler(), config.model().nz(), data,
+        QualityProbe.Result swd = QualityProbe.evaluate(sampler(), config.model(), data,
                 config.evalImages(), config.seed(), lastQuality);
         lastQuality = swd;
         CriticCheck.Estimate critic = split.heldOut().length == 0 ? null
@@ -426,6 +473,9 @@ public final class Trainer {
         generatorMeta.put("gen_iter", progress.generatorIterations);
         generatorMeta.put("seed", config.seed());
         generatorMeta.put("ema_kimg", config.emaKimg());
+        if (conditional()) { // what wgan sample --class needs: the classes, in the order of the one-hot code
+            generatorMeta.put("classes", ImageClasses.describe(data, config.classNames()));
+        }
         checkpoints.save(StateCheckpoint.writer(meta, arrays), ema == null
                 ? GeneratorCheckpoint.writer(nets.generator(), config.model(), generatorMeta)
                 : GeneratorCheckpoint.writer(ema.graph(), nets.generator(), config.model(), generatorMeta), epoch);

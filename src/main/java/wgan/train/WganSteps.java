@@ -7,6 +7,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 import wgan.augment.Augmentation;
 import wgan.config.LossKind;
 import wgan.engine.Engine;
+import wgan.model.Conditioning;
 import wgan.model.GanNetworks;
 import wgan.model.ParamBlock;
 import wgan.model.ParamLayout;
@@ -73,11 +74,19 @@ public final class WganSteps {
      * the generator in training mode and are not backpropagated into it.
      */
     public CriticResult criticStep(INDArray realImages, INDArray noise) {
+        return criticStep(realImages, null, noise, null);
+    }
+
+    /**
+     * The conditional critic step (labels null for an unconditional pair): the reals scored with
+     * their classes, fakes made for fakeLabels and scored with them.
+     */
+    public CriticResult criticStep(INDArray realImages, int[] realLabels, INDArray noise, int[] fakeLabels) {
         if (loss != LossKind.WGAN_CLIP) {
             throw new IllegalStateException("the gradient penalty's critic step needs interpolation weights");
         }
         clampCritic();
-        return criticUpdate(realImages, noise, null);
+        return criticUpdate(realImages, realLabels, noise, fakeLabels, null);
     }
 
     /**
@@ -88,26 +97,42 @@ public final class WganSteps {
      * @param alpha one weight per real image, uniform in [0, 1], shape [n, 1, 1, 1]
      */
     public CriticResult criticStep(INDArray realImages, INDArray noise, INDArray alpha) {
+        return criticStep(realImages, null, noise, null, alpha);
+    }
+
+    /**
+     * The gradient penalty's conditional critic step: each interpolate is scored with its real
+     * image's class (as StudioGAN's cal_grad_penalty does).
+     */
+    public CriticResult criticStep(INDArray realImages, int[] realLabels, INDArray noise, int[] fakeLabels,
+                                   INDArray alpha) {
         if (loss != LossKind.WGAN_GP) {
             throw new IllegalStateException("interpolation weights are for the gradient penalty");
         }
-        return criticUpdate(realImages, noise, alpha);
+        return criticUpdate(realImages, realLabels, noise, fakeLabels, alpha);
     }
 
     /**
      * With augmentation the critic sees augmented reals and fakes (fresh draws for each), and the
      * penalty interpolates between those: the critic's input space is the augmented one.
      */
-    private CriticResult criticUpdate(INDArray realImages, INDArray noise, INDArray alpha) {
+    private CriticResult criticUpdate(INDArray realImages, int[] realLabels, INDArray noise, int[] fakeLabels,
+                                      INDArray alpha) {
         INDArray gradient = engine.criticGradient();
         INDArray real = augmented(realImages);
-        double realMean = engine.criticPass(real, +1);
+        INDArray realCode = oneHot(realLabels, realImages);
+        INDArray fakeCode = oneHot(fakeLabels, noise);
+        double realMean = engine.criticPass(real, realCode, +1);
         criticGradientSum.assign(gradient);
-        INDArray fakes = augmented(engine.fakes(noise));
+        INDArray input = fakeCode == null ? noise : Conditioning.generatorInput(noise, fakeCode);
+        INDArray fakes = augmented(engine.fakes(input));
+        if (fakeCode != null) {
+            input.close();
+        }
         if (alpha != null) {
             interpolate(real, fakes, alpha);
         }
-        double fakeMean = -engine.criticPass(fakes, -1);
+        double fakeMean = -engine.criticPass(fakes, fakeCode, -1);
         gradient.addi(criticGradientSum);
         if (augmentation != null) {
             real.close();
@@ -116,9 +141,11 @@ public final class WganSteps {
         double penalty = 0;
         if (alpha != null) {
             criticGradientSum.assign(gradient);
-            penalty = engine.gradientPenalty(interpolates, gpWeight);
+            penalty = engine.gradientPenalty(interpolates, realCode, gpWeight);
             gradient.addi(criticGradientSum);
         }
+        close(realCode);
+        close(fakeCode);
         criticOptimizer.step(nets.critic().params(), gradient);
         return new CriticResult(realMean - fakeMean, realMean, fakeMean, penalty);
     }
@@ -150,10 +177,43 @@ public final class WganSteps {
      * training mode, not updated). Returns loss_g = mean D(G(z)).
      */
     public double generatorStep(INDArray noise) {
-        double lossG = augmentation == null ? engine.generatorPass(noise)
-                : engine.generatorPass(noise, augmentation.augment().with(augmentation.draws().apply((int) noise.size(0))));
+        return generatorStep(noise, null);
+    }
+
+    /** The conditional generator step: fakes made for labels and scored with them (null: unconditional). */
+    public double generatorStep(INDArray noise, int[] labels) {
+        INDArray code = oneHot(labels, noise);
+        INDArray input = code == null ? noise : Conditioning.generatorInput(noise, code);
+        double lossG = engine.generatorPass(input, code, augmentation == null ? null
+                : augmentation.augment().with(augmentation.draws().apply((int) noise.size(0))));
+        if (code != null) {
+            input.close();
+            code.close();
+        }
         generatorOptimizer.step(nets.generator().params(), engine.generatorGradient());
         return lossG;
+    }
+
+    /** One-hot [n, K] of a conditional pair's labels; null (and no labels allowed) for an unconditional one. */
+    private INDArray oneHot(int[] labels, INDArray like) {
+        int classes = nets.config().classes();
+        if ((labels == null) != (classes == 0)) {
+            throw new IllegalArgumentException(classes == 0 ? "class labels given to an unconditional pair"
+                    : "a conditional pair needs class labels");
+        }
+        if (labels == null) {
+            return null;
+        }
+        if (labels.length != like.size(0)) {
+            throw new IllegalArgumentException(labels.length + " labels for " + like.size(0) + " images");
+        }
+        return Conditioning.oneHot(labels, classes, nets.critic().params().dataType());
+    }
+
+    private static void close(INDArray a) {
+        if (a != null) {
+            a.close();
+        }
     }
 
     /** Clamps every learned critic parameter to [-clip, clip]; running statistics are left alone. */

@@ -62,7 +62,19 @@ class ResumeAndSignalsTest {
         assertEquals("color,translation,cutout", options.get("augment").asText());
     }
 
+    /** A conditional run's fake classes are drawn from the checkpointed noise generator too; both losses. */
+    @Test
+    void killedAndResumedConditionalRunsEqualUninterruptedRuns(@TempDir Path tmp) throws Exception {
+        assertKilledAndResumedRunEqualsUninterrupted(tmp.resolve("clip"), "--conditional");
+        assertKilledAndResumedRunEqualsUninterrupted(tmp.resolve("gp"), "--conditional", "--loss", "wgan-gp",
+                "--augment", "translation");
+        JsonNode options = JSON.readTree(tmp.resolve("gp").resolve("killed").resolve("options.json").toFile());
+        assertTrue(options.get("conditional").asBoolean());
+        assertEquals(4, options.get("model").get("classes").asInt());
+    }
+
     private static void assertKilledAndResumedRunEqualsUninterrupted(Path tmp, String... extra) throws Exception {
+        Files.createDirectories(tmp);
         Path straight = tmp.resolve("straight");
         assertEquals(0, WganProcess.run(tmp.resolve("straight.log"), LIMIT, train(straight, 12, extra)));
 

@@ -49,7 +49,8 @@ final class GoldenFixture {
     ModelConfig model() {
         JsonNode m = json.get("model");
         return new ModelConfig(m.get("image_size").asInt(), m.get("channels").asInt(), m.get("nz").asInt(),
-                m.get("ngf").asInt(), m.get("ndf").asInt(), m.get("extra_layers").asInt(), loss != LossKind.WGAN_GP);
+                m.get("ngf").asInt(), m.get("ndf").asInt(), m.get("extra_layers").asInt(), loss != LossKind.WGAN_GP,
+                m.path("classes").asInt(0));
     }
 
     /** Networks of the given precision holding the reference's initial parameters. */
@@ -75,6 +76,16 @@ final class GoldenFixture {
         return new WganSteps(nets, engine, loss, json.get("clip").asDouble(), json.get("gp_weight").asDouble(), null,
                 wrap.apply(Optimizer.create(optimizer, lr, nets.critic().params(), betas)),
                 wrap.apply(Optimizer.create(optimizer, lr, nets.generator().params(), betas)));
+    }
+
+    /** A conditional fixture's class labels (make_conditional_fixtures.py). */
+    int[] labels(String name) {
+        JsonNode node = json.get("labels").get(name);
+        int[] out = new int[node.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = node.get(i).asInt();
+        }
+        return out;
     }
 
     INDArray input(String name, DataType dataType) {

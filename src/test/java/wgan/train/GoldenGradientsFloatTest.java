@@ -31,7 +31,7 @@ class GoldenGradientsFloatTest {
      * Builds the steps with the Vector API kernels on (as scripts/wgan trains) or off (the libnd4j
      * op path, which CUDA and a JVM without the module take).
      */
-    private static WganSteps steps(GoldenFixture fixture, GanNetworks nets, boolean vectorKernels) {
+    static WganSteps steps(GoldenFixture fixture, GanNetworks nets, boolean vectorKernels) {
         String before = System.getProperty(VectorApi.OFF_PROPERTY);
         System.setProperty(VectorApi.OFF_PROPERTY, String.valueOf(vectorKernels));
         try {
@@ -76,7 +76,7 @@ class GoldenGradientsFloatTest {
     }
 
     /** Compares each learned block of a flat gradient with the reference's; returns how many. */
-    private static int compareGradients(ParamLayout layout, INDArray flatGradient, JsonNode expected) {
+    static int compareGradients(ParamLayout layout, INDArray flatGradient, JsonNode expected) {
         int compared = 0;
         for (ParamBlock b : layout.blocks()) {
             if (b.isRunningStatistic()) {

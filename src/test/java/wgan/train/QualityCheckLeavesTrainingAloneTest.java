@@ -44,7 +44,7 @@ class QualityCheckLeavesTrainingAloneTest {
         TrainConfig config = new TrainConfig(new ModelConfig(16, 3, 16, 8, 8, 0), tmp.resolve("imgs"), 4, 4, 5, 0.01,
                 5e-5, 5e-5, OptimizerKind.rmsprop, 21, tmp.resolve(name), 0, 1, evalEvery, 8, 4, EngineKind.auto,
                 wgan.config.LossKind.WGAN_CLIP, 10, java.util.List.of(), 10, wgan.data.ImageDecoder.DEFAULT_MAX_PIXELS,
-                java.util.Map.of());
+                java.util.Map.of(), false);
         RunFolder run = RunFolder.createNew(config.outDir(), config.data());
         ByteArrayOutputStream console = new ByteArrayOutputStream();
         Trainer trainer = Trainer.start(config, images, run, new PrintStream(console, true), new StopRequest());

@@ -50,7 +50,7 @@ class RollbackTest {
         ImageSet images = ImageLoader.prepare(tmp.resolve("imgs"), 16, 3, tmp.resolve("cache"), note -> { }).images();
         TrainConfig config = new TrainConfig(new ModelConfig(16, 3, 16, 8, 8, 0), tmp.resolve("imgs"), 4, 8, 5, 0.01,
                 5e-5, 5e-5, OptimizerKind.rmsprop, 3, tmp.resolve("run"), 1, 0, 0, 2048, 0, EngineKind.auto, LossKind.WGAN_CLIP, 10,
-                java.util.List.of(), 10, wgan.data.ImageDecoder.DEFAULT_MAX_PIXELS, java.util.Map.of());
+                java.util.List.of(), 10, wgan.data.ImageDecoder.DEFAULT_MAX_PIXELS, java.util.Map.of(), false);
         RunFolder run = RunFolder.createNew(config.outDir(), config.data());
         ByteArrayOutputStream console = new ByteArrayOutputStream();
         Trainer trainer = Trainer.start(config, images, run, new PrintStream(console, true), new StopRequest());

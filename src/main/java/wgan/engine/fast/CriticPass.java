@@ -47,8 +47,22 @@ final class CriticPass {
     private record Stage(Conv conv, Norm norm, boolean leaky) {
     }
 
+    /**
+     * A projection discriminator's score after the last stage (see {@link Stages.Projection}):
+     * W and E with their gradient views, flattened to [1, F] and [K, F], F = C * S * S.
+     */
+    private record Head(INDArray weight, INDArray embedding, INDArray weightGradient, INDArray embeddingGradient,
+                        int classes) {
+    }
+
     private final List<Stage> stages = new ArrayList<>();
+    /** Null for an unconditional critic, whose last stage is its scoring convolution. */
+    private final Head head;
     private final DataType dataType;
+    /** The one-hot classes [n, K] of the current pass's images (conditional critic only). */
+    private INDArray labels;
+    /** Per image, W + E_y, [n, F]: the projection's weights for the current pass. */
+    private INDArray headWeights;
     private SectionTimer timer = SectionTimer.NONE;
     /** LeakyReLU without BatchNorm (the first layer) through the fused kernels; null where they do not run. */
     private final FusedActivation fusedLeaky;
@@ -80,10 +94,11 @@ final class CriticPass {
             throw Stages.unsupported("the critic must end in a CnnLossLayer with LossWasserstein");
         }
         List<Stages.Stage> read = chain.stages();
+        Stages.Projection projection = chain.projection();
         long size = imageSize;
         for (int i = 0; i < read.size(); i++) {
             Stages.Stage s = read.get(i);
-            boolean last = i == read.size() - 1;
+            boolean last = i == read.size() - 1 && projection == null;
             String what = "critic layer " + s.activationLayer() + ": ";
             if (s.conv().transposed()) {
                 throw Stages.unsupported("critic layer " + s.conv().name() + ": a transposed convolution is not in the"
@@ -99,6 +114,23 @@ final class CriticPass {
             size = s.conv().outputSize(size);
             stages.add(new Stage(conv(critic, flatGradient, s.conv()), norm(critic, flatGradient, s.norm()), !last));
         }
+        if (projection != null) {
+            long channels = read.get(read.size() - 1).conv().nOut();
+            if (size != projection.size() || channels != projection.channels()) {
+                throw Stages.unsupported("critic vertex " + projection.name() + ": a projection over " + projection.channels()
+                        + "x" + projection.size() + "x" + projection.size() + " features after layers giving " + channels
+                        + "x" + size + "x" + size);
+            }
+            long features = channels * size * size;
+            head = new Head(projection.weight().reshape(1, features),
+                    projection.embedding().reshape(projection.classes(), features),
+                    GradientViews.of(critic, flatGradient, projection.weight()).reshape(1, features),
+                    GradientViews.of(critic, flatGradient, projection.embedding()).reshape(projection.classes(), features),
+                    projection.classes());
+            stages.add(new Stage(null, null, false)); // the scoring stage: the projection head
+            return;
+        }
+        head = null;
         if (size != 1 || read.get(read.size() - 1).conv().nOut() != 1) {
             throw Stages.unsupported("critic: its last convolution gives " + read.get(read.size() - 1).conv().nOut()
                     + "x" + size + "x" + size + " values per image; the fast engine's critic scores 1x1x1");
@@ -132,7 +164,8 @@ final class CriticPass {
      * Forward and backward of sign * mean D(images); weight, gamma and beta gradients land in the
      * graph's gradient view (overwritten), running statistics are updated. Returns sign * mean D.
      */
-    double run(INDArray images, int sign) {
+    double run(INDArray images, INDArray labels, int sign) {
+        setLabels(images, labels);
         double signedMean = forward(images, sign);
         backward(images, sign, true);
         return signedMean;
@@ -144,7 +177,8 @@ final class CriticPass {
      * PyTorch's autograd does with the critic's parameters frozen. Running statistics are updated,
      * as the reference's training-mode forward does. Returns sign * mean D.
      */
-    double runForImageGradient(INDArray images, int sign) {
+    double runForImageGradient(INDArray images, INDArray labels, int sign) {
+        setLabels(images, labels);
         double signedMean = forward(images, sign);
         backward(images, sign, false);
         return signedMean;
@@ -162,7 +196,8 @@ final class CriticPass {
      * image). So: one forward and input-gradient backward on x, one linear forward on v, and one
      * weight-gradient pass per layer.
      */
-    double penalty(INDArray x, double weight) {
+    double penalty(INDArray x, INDArray labels, double weight) {
+        setLabels(x, labels);
         for (Stage s : stages) {
             if (s.norm != null) {
                 throw Stages.unsupported("the gradient penalty needs a critic without BatchNorm, as --loss wgan-gp builds it");
@@ -175,6 +210,10 @@ final class CriticPass {
         for (int i = last; i >= 0; i--) {
             if (stages.get(i).leaky) {
                 applySlopes(i, grad[i]);
+            }
+            if (stages.get(i).conv == null) {
+                headInputGradient(grad[i], grad[i - 1]);
+                continue;
             }
             conv2dInputGradient(stages.get(i).conv, grad[i], i == 0 ? inputGradient : grad[i - 1]);
         }
@@ -192,6 +231,9 @@ final class CriticPass {
         }
         // The linear network on v: out[i] := slopes_i * conv_i(previous), the previous being v for i = 0.
         for (int i = 0; i <= last; i++) {
+            if (stages.get(i).conv == null) {
+                break; // the head's output in the linear network is not needed: only its input is
+            }
             conv2d(i == 0 ? inputGradient : out[i - 1], stages.get(i).conv, out[i]);
             if (stages.get(i).leaky) {
                 applySlopes(i, out[i]);
@@ -200,7 +242,9 @@ final class CriticPass {
         // Each layer's weight gradient: its input in the linear network against x's backward signal.
         for (int i = 0; i <= last; i++) {
             Conv c = stages.get(i).conv;
-            if (i == 0) {
+            if (c == null) {
+                headWeightGradient(out[i - 1], grad[i]);
+            } else if (i == 0) {
                 firstWeightGradient.run(inputGradient, grad[0], c.weightGradient);
             } else {
                 conv2dBackward(out[i - 1], c, grad[i], act[i - 1]); // act[i - 1]'s slopes are spent: scratch
@@ -250,6 +294,10 @@ final class CriticPass {
         timer.start();
         for (int i = 0; i <= last; i++) {
             Stage s = stages.get(i);
+            if (s.conv == null) {
+                headForward(x, out[i]);
+                break;
+            }
             conv2d(x, s.conv, out[i]);
             timer.lap(s.conv.name, SectionTimer.Part.CONV_FORWARD);
             if (s.norm != null) {
@@ -270,6 +318,13 @@ final class CriticPass {
         for (int i = last; i >= 0; i--) {
             Stage s = stages.get(i);
             INDArray g = grad[i];
+            if (s.conv == null) {
+                if (weightGradients) {
+                    headWeightGradient(act[i - 1], g);
+                }
+                headInputGradient(g, grad[i - 1]);
+                continue;
+            }
             if (s.norm != null) {
                 normThenActivationBackward(i, s.norm, weightGradients);
                 g = outGrad[i];
@@ -310,8 +365,8 @@ final class CriticPass {
         long size = images.size(2);
         for (int i = 0; i < n; i++) {
             Stage s = stages.get(i);
-            size = (size + 2L * s.conv.pad - s.conv.kernel) / s.conv.stride + 1;
-            long channels = s.conv.weights.size(0);
+            size = s.conv == null ? 1 : (size + 2L * s.conv.pad - s.conv.kernel) / s.conv.stride + 1;
+            long channels = s.conv == null ? 1 : s.conv.weights.size(0);
             long[] shape = {batch, channels, size, size};
             out[i] = buffer(shape);
             grad[i] = buffer(shape);
@@ -327,6 +382,9 @@ final class CriticPass {
             }
         }
         inputGradient = buffer(images.shape());
+        if (head != null) {
+            headWeights = buffer(batch, head.weight.length());
+        }
         Conv first = stages.get(0).conv;
         firstWeightGradient = new WeightGradientOnly(dataType, images.shape(), first.weights.shape(), out[0].shape(),
                 first.stride, first.pad);
@@ -346,6 +404,51 @@ final class CriticPass {
         }
         inputGradient.close();
         firstWeightGradient.close();
+        if (headWeights != null) {
+            headWeights.close();
+        }
+    }
+
+    /** The classes of the coming pass: one-hot [n, K] for a conditional critic, null for an unconditional one. */
+    private void setLabels(INDArray images, INDArray oneHot) {
+        if ((head == null) != (oneHot == null)) {
+            throw new IllegalArgumentException(head == null ? "labels given to an unconditional critic"
+                    : "the conditional critic needs each image's class");
+        }
+        if (oneHot != null && (oneHot.rank() != 2 || oneHot.size(0) != images.size(0) || oneHot.size(1) != head.classes)) {
+            throw new IllegalArgumentException("labels " + java.util.Arrays.toString(oneHot.shape()) + " for "
+                    + images.size(0) + " images of " + head.classes + " classes");
+        }
+        labels = oneHot;
+    }
+
+    /** out[n] := &lt;W + E_{y_n}, phi_n&gt;, keeping W + E_y in headWeights for the backward. */
+    private void headForward(INDArray phi, INDArray scores) {
+        INDArray features = phi.reshape(batch, head.weight.length());
+        labels.mmuli(head.embedding, headWeights);
+        headWeights.addiRowVector(head.weight);
+        try (INDArray products = headWeights.mul(features); INDArray sums = products.sum(true, 1)) {
+            scores.assign(sums.reshape(batch, 1, 1, 1));
+        }
+    }
+
+    /** phiGradient_n := g_n * (W + E_{y_n}). */
+    private void headInputGradient(INDArray scoreGradient, INDArray phiGradient) {
+        INDArray g = phiGradient.reshape(batch, head.weight.length());
+        g.assign(headWeights);
+        g.muliColumnVector(scoreGradient.reshape(batch, 1));
+    }
+
+    /** dW := sum_n g_n phi_n; dE_k := sum over the images of class k of g_n phi_n. */
+    private void headWeightGradient(INDArray phi, INDArray scoreGradient) {
+        INDArray features = phi.reshape(batch, head.weight.length());
+        INDArray g = scoreGradient.reshape(batch, 1);
+        try (INDArray weighted = features.mulColumnVector(g)) {
+            try (INDArray sum = weighted.sum(true, 0)) {
+                head.weightGradient.assign(sum);
+            }
+            labels.transpose().mmuli(weighted, head.embeddingGradient);
+        }
     }
 
     private static void conv2d(INDArray input, Conv c, INDArray out) {

@@ -51,7 +51,12 @@ public final class FastEngine implements Engine {
 
     @Override
     public double criticPass(INDArray images, int sign) {
-        return critic.run(images, sign);
+        return critic.run(images, null, sign);
+    }
+
+    @Override
+    public double criticPass(INDArray images, INDArray labels, int sign) {
+        return critic.run(images, labels, sign);
     }
 
     @Override
@@ -62,19 +67,24 @@ public final class FastEngine implements Engine {
     /** Only the image gradient through the critic (no critic weight gradient), as PyTorch's autograd with D frozen. */
     @Override
     public double generatorPass(INDArray noise) {
-        double lossG = critic.runForImageGradient(generator.forward(noise), +1);
-        generator.backward(critic.imageGradient());
-        return lossG;
+        return generatorPass(noise, null, null);
     }
 
     @Override
     public double generatorPass(INDArray noise, Augmenter augmenter) {
+        return generatorPass(noise, null, augmenter);
+    }
+
+    @Override
+    public double generatorPass(INDArray noise, INDArray labels, Augmenter augmenter) {
         if (augmenter == null) {
-            return generatorPass(noise);
+            double lossG = critic.runForImageGradient(generator.forward(noise), labels, +1);
+            generator.backward(critic.imageGradient());
+            return lossG;
         }
         double lossG;
         try (INDArray augmented = augmenter.forward(generator.forward(noise))) {
-            lossG = critic.runForImageGradient(augmented, +1);
+            lossG = critic.runForImageGradient(augmented, labels, +1);
         }
         try (INDArray fakeGradient = augmenter.backward(critic.imageGradient())) {
             generator.backward(fakeGradient);
@@ -84,7 +94,12 @@ public final class FastEngine implements Engine {
 
     @Override
     public double gradientPenalty(INDArray interpolates, double weight) {
-        return critic.penalty(interpolates, weight);
+        return critic.penalty(interpolates, null, weight);
+    }
+
+    @Override
+    public double gradientPenalty(INDArray interpolates, INDArray labels, double weight) {
+        return critic.penalty(interpolates, labels, weight);
     }
 
     @Override

@@ -20,11 +20,14 @@ import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.activations.impl.ActivationTanH;
 import org.nd4j.linalg.lossfunctions.impl.LossWasserstein;
 import wgan.engine.UnsupportedGraphException;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import wgan.model.LeakyRelu;
+import wgan.model.ProjectionScore;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A graph read as the fast engine runs it: a chain of stages, each a convolution or transposed
@@ -70,8 +73,18 @@ final class Stages {
     record Stage(Conv conv, Norm norm, Activation activation, String activationLayer) {
     }
 
-    /** The stages, and whether the chain ends in a Wasserstein loss layer. */
-    record Chain(List<Stage> stages, boolean wassersteinLoss) {
+    /**
+     * A projection discriminator's score (wgan.model.ProjectionScore) after the last stage:
+     * D(x, y) = &lt;W + E_y, phi(x)&gt; with phi(x) the last stage's output.
+     *
+     * @param weight    W [1, C, S, S]
+     * @param embedding E [K, C, S, S]
+     */
+    record Projection(String name, INDArray weight, INDArray embedding, int channels, int size, int classes) {
+    }
+
+    /** The stages, the projection score that follows them (null for none), and whether a Wasserstein loss ends the chain. */
+    record Chain(List<Stage> stages, Projection projection, boolean wassersteinLoss) {
     }
 
     private Stages() {
@@ -79,11 +92,13 @@ final class Stages {
 
     static Chain read(ComputationGraph graph) {
         ComputationGraphConfiguration conf = graph.getConfiguration();
-        if (conf.getNetworkInputs().size() != 1 || conf.getNetworkOutputs().size() != 1) {
-            throw unsupported("graph with " + conf.getNetworkInputs().size() + " inputs and "
+        List<String> inputs = conf.getNetworkInputs();
+        if (inputs.size() > 2 || conf.getNetworkOutputs().size() != 1) {
+            throw unsupported("graph with " + inputs.size() + " inputs and "
                     + conf.getNetworkOutputs().size() + " outputs; the fast engine runs one chain");
         }
         List<Stage> stages = new ArrayList<>();
+        Projection projection = null;
         Conv conv = null;
         Norm norm = null;
         Activation activation = null;
@@ -95,11 +110,26 @@ final class Stages {
             if (conf.getNetworkInputs().contains(name)) {
                 continue;
             }
+            if (loss || projection != null && !(conf.getVertices().get(name) instanceof LayerVertex lv
+                    && lv.getLayerConf().getLayer() instanceof CnnLossLayer)) {
+                throw unsupported("layer " + name + ": only the loss layer may follow the " + (loss ? "loss layer" : "projection score")
+                        + " in the fast engine");
+            }
+            if (conf.getVertices().get(name) instanceof ProjectionScore p) {
+                if (conv == null || inputs.size() != 2 || !List.of(previous, inputs.get(1)).equals(conf.getVertexInputs().get(name))) {
+                    throw unsupported("vertex " + name + ": the fast engine runs a projection score only on the last"
+                            + " layer's features and the label input, after a convolution");
+                }
+                stages.add(new Stage(conv, norm, activation, activationLayer));
+                conv = null;
+                Map<String, INDArray> params = graph.getVertex(name).paramTable(false);
+                projection = new Projection(name, params.get(ProjectionScore.WEIGHT), params.get(ProjectionScore.EMBEDDING),
+                        p.getChannels(), p.getSize(), p.getClasses());
+                previous = name;
+                continue;
+            }
             checkChained(conf, name, previous);
             previous = name;
-            if (loss) {
-                throw unsupported("layer " + name + ": layers after the loss layer are not in the fast engine");
-            }
             org.deeplearning4j.nn.conf.layers.Layer c = graph.getLayer(name).conf().getLayer();
             checkNothingExtra(name, c);
             if (c.getClass() == ConvolutionLayer.class || c.getClass() == Deconvolution2D.class) {
@@ -129,11 +159,16 @@ final class Stages {
                 throw unsupported("layer " + name + ": " + c.getClass().getSimpleName() + " is not in the fast engine");
             }
         }
-        if (conv == null) {
-            throw unsupported("graph without a convolution");
+        if (inputs.size() == 2 && projection == null) {
+            throw unsupported("graph with a second input " + inputs.get(1) + " but no projection score reading it");
         }
-        stages.add(new Stage(conv, norm, activation, activationLayer));
-        return new Chain(List.copyOf(stages), loss);
+        if (projection == null) {
+            if (conv == null) {
+                throw unsupported("graph without a convolution");
+            }
+            stages.add(new Stage(conv, norm, activation, activationLayer));
+        }
+        return new Chain(List.copyOf(stages), projection, loss);
     }
 
     /** Each vertex a layer whose one input is the vertex before it, with no input preprocessor. */
