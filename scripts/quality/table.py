@@ -31,17 +31,23 @@ def main():
     print("| --- " * (len(targets) + 2 + (1 if bar else 0)) + "|")
     for (run, generator), by_target in sorted(rows.items()):
         swd = [f"{by_target[t]['swd']:.1f}" if t in by_target else "-" for t in targets]
-        wall = [minutes(by_target[t].get("wall_s")) if t in by_target else "-" for t in targets]
+        walls = [minutes(wall(by_target[t])) if t in by_target else "-" for t in targets]
         reached = "-"
         if bar:
             hits = [t for t in sorted(by_target) if by_target[t]["swd"] <= bar]
             if hits:
-                reached = f"{by_target[hits[0]]['gen_iter']} ({minutes(by_target[hits[0]].get('wall_s'))})"
+                reached = f"{by_target[hits[0]]['gen_iter']} ({minutes(wall(by_target[hits[0]]))})"
             else:
                 reached = "not reached"
-        print(f"| {run} {generator} | " + " | ".join(swd) + " | " + " / ".join(wall)
+        print(f"| {run} {generator} | " + " | ".join(swd) + " | " + " / ".join(walls)
               + (f" | {reached}" if bar else "") + " |")
     print(f"\nreal-vs-real floor: {floor:.1f}")
+
+
+def wall(record):
+    """Wall seconds, less the time the run was paused (SIGSTOP) if a "paused_s" was recorded."""
+    seconds = record.get("wall_s")
+    return None if seconds is None else seconds - record.get("paused_s", 0)
 
 
 def minutes(seconds):
