@@ -41,6 +41,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * (DL4J's BatchNorm loses digits when a channel's mean is large next to its spread). So the fast
  * engine is held to float rounding against float64, and DL4J's float32 graph to its own, looser,
  * bound; wherever DL4J is accurate the two engines agree to ~2e-6.
+ *
+ * <p>Known limitation: the networks are piecewise linear, and when a LeakyReLU input is within
+ * float32 rounding of zero (the convolution's float32 output alone is uncertain by ~2e-6 of its
+ * largest value), float32 may take the other slope than float64 at that element. One such element
+ * puts a whole step's gradients percent off. With the Vector API kernels at 256 bits
+ * (-Dwgan.vector.bits=256, or -XX:UseAVX=2) that happens on two steps here (statefarm-64 step 2,
+ * sample-32 step 3); KinkFlipDiagnosisTest shows it, and VectorKernelsTest that the kernels are
+ * right at every width. At 512 bits no step here hits a kink, by chance. The fix this test
+ * still needs is not a looser bound but a referee that follows float32's side of each kink where
+ * float64 and float32 straddle it (e.g. the float64 fast engine taking the float32 pass's
+ * activation signs), keeping 1e-4 on everything else.
  */
 class EngineEquivalenceTest {
     /** The fast engine against float64: float32 rounding over sums of thousands of products. */
