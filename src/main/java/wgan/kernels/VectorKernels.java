@@ -3,6 +3,7 @@ package wgan.kernels;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -25,11 +26,34 @@ import java.nio.ByteOrder;
  * result is the same on every run with the same thread count.
  */
 public final class VectorKernels {
-    private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+    /**
+     * The CPU's preferred width, or a narrower one named by the system property wgan.vector.bits
+     * (128 or 256: tests run the kernels at arm64's and AVX2's widths on a wider CPU). Read once:
+     * a static final species is a constant to the JIT, so choosing it costs nothing per call.
+     */
+    public static final String BITS_PROPERTY = "wgan.vector.bits";
+    private static final VectorSpecies<Float> SPECIES = species(Integer.getInteger(BITS_PROPERTY, 0));
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
     private static final int LANES = SPECIES.length();
 
     private VectorKernels() {
+    }
+
+    private static VectorSpecies<Float> species(int bits) {
+        VectorSpecies<Float> preferred = FloatVector.SPECIES_PREFERRED;
+        if (bits == 0) {
+            return preferred;
+        }
+        if (bits > preferred.vectorBitSize()) {
+            throw new IllegalArgumentException(BITS_PROPERTY + "=" + bits + ": wider than this CPU's "
+                    + preferred.vectorBitSize() + "-bit vectors");
+        }
+        return VectorSpecies.of(float.class, VectorShape.forBitSize(bits));
+    }
+
+    /** Floats per vector in the kernels: 16 at 512 bits, 8 at 256, 4 at 128. */
+    public static int lanes() {
+        return LANES;
     }
 
     /** Per-channel mean and biased variance (two passes: sums, then squared deviations). */

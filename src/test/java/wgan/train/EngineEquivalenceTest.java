@@ -41,10 +41,34 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * (DL4J's BatchNorm loses digits when a channel's mean is large next to its spread). So the fast
  * engine is held to float rounding against float64, and DL4J's float32 graph to its own, looser,
  * bound; wherever DL4J is accurate the two engines agree to ~2e-6.
+ *
+ * <p>Known limitation: the networks are piecewise linear, and when a LeakyReLU input is within
+ * float32 rounding of zero (the convolution's float32 output alone is uncertain by ~2e-6 of its
+ * largest value), float32 may take the other slope than float64 at that element. One such element
+ * puts a whole step's gradients percent off. With the Vector API kernels at 256 bits
+ * (-Dwgan.vector.bits=256, or -XX:UseAVX=2) that happens on two steps here (statefarm-64 step 2,
+ * sample-32 step 3, where DL4J's float32 graph flips too), and with the kernels off on one
+ * (statefarm-64 step 4, in the first layer); KinkFlipDiagnosisTest shows it, and
+ * VectorKernelsTest that the kernels are right at every width. With the kernels on at 512 bits
+ * no step here hits a kink, by chance. The fix this test
+ * still needs is not a looser bound but a referee that follows float32's side of each kink where
+ * float64 and float32 straddle it (e.g. the float64 fast engine taking the float32 pass's
+ * activation signs), keeping 1e-4 on everything else. Until then a step whose fast-engine
+ * gradients miss 1e-4 is replayed by {@link KinkFlipDiagnosisTest#explainStep} and passes only if
+ * that replay reproduces the error (to 0.1%) and shows it starts at such a flip (at most
+ * {@link #MAX_KINK_STEPS} steps per case); that step's fast gradients are then not compared, its
+ * losses, running statistics and graph-engine gradients still are.
  */
 class EngineEquivalenceTest {
     /** The fast engine against float64: float32 rounding over sums of thousands of products. */
     private static final double FAST_RELATIVE_TO_MAX = 1e-4;
+    /**
+     * Steps of a case on which the fast engine may miss the bound because of a kink flip (see the
+     * class comment). A flip needs a pre-activation within ~1e-7 of its layer's largest; the
+     * configurations run here hit one in at most one step per case, and three of five steps are
+     * always compared in full, so a real error cannot hide behind a run of flips.
+     */
+    private static final int MAX_KINK_STEPS = 2;
     /** DL4J's float32 graph against float64 (see the class comment). */
     private static final double GRAPH_RELATIVE_TO_MAX = 2e-2;
 
@@ -81,7 +105,7 @@ class EngineEquivalenceTest {
             "statefarm-64 (64x64x3 nz 100 ngf 64 ndf 64) at batch 4, 64, 3, 100, 64, 64, 0, 4",
             "extra layers (16x16x3 nz 16 ngf 8 ndf 8 extra 2), 16, 3, 16, 8, 8, 2, 8"})
     void fastAndGraphEnginesComputeTheSameSteps(String name, int size, int channels, int nz, int ngf, int ndf,
-                                                 int extra, int batch, @TempDir Path tmp) throws IOException {
+                                                 int extra, int batch, @TempDir Path tmp) throws Exception {
         ModelConfig model = new ModelConfig(size, channels, nz, ngf, ndf, extra);
         GanNetworks fastNets = GanNetworks.initialised(model, DataType.FLOAT, 7);
         GanNetworks graphNets = GanNetworks.initialised(model, DataType.FLOAT, 7);
@@ -92,7 +116,9 @@ class EngineEquivalenceTest {
         List<INDArray> reals = realBatches(tmp, model, batch, 3);
         Rng noise = new Rng(11);
 
+        int kinkSteps = 0;
         for (int step = 0; step < 5; step++) {
+            INDArray state = fastNets.allParams().dup();
             graphNets.allParams().assign(fastNets.allParams());
             refereeNets.allParams().assign(fastNets.allParams().castTo(DataType.DOUBLE));
             INDArray z = Generation.noise(noise, batch, nz);
@@ -108,15 +134,35 @@ class EngineEquivalenceTest {
             ParamLayout layout = step == 2 || step == 4 ? fastNets.generatorLayout() : fastNets.criticLayout();
             worstFast = 0;
             worstGraph = 0;
+            String fastFailure = null;
             for (ParamBlock b : layout.blocks()) {
                 if (!b.isRunningStatistic()) {
                     INDArray ref = ParamLayout.view(referee.gradient(step), b);
                     String block = what + " gradient " + b.layer() + "_" + b.key();
-                    worstFast = Math.max(worstFast, compare(ref, ParamLayout.view(fast.gradient(step), b),
-                            FAST_RELATIVE_TO_MAX, block + " (fast engine)"));
+                    double fastError = compare(ref, ParamLayout.view(fast.gradient(step), b), Double.POSITIVE_INFINITY,
+                            block + " (fast engine)");
+                    if (fastError > FAST_RELATIVE_TO_MAX && fastFailure == null) {
+                        fastFailure = block + " (fast engine): differs from float64 by " + fastError + " of its largest element";
+                    }
+                    worstFast = Math.max(worstFast, fastError);
                     worstGraph = Math.max(worstGraph, compare(ref, ParamLayout.view(graph.gradient(step), b),
                             GRAPH_RELATIVE_TO_MAX, block + " (graph engine)"));
                 }
+            }
+            if (fastFailure != null) {
+                // Over the bound: only a kink flip (see the class comment) may explain it. The step is
+                // replayed from the same weights and each pass's first masked-gradient element over 1e-4
+                // must have a float64 pre-activation within float32 rounding of zero and the other
+                // slope's gradient; otherwise explainStep fails the test.
+                double[] replay = KinkFlipDiagnosisTest.explainStep(model, state, real, z, !(step == 2 || step == 4));
+                assertTrue(Math.abs(replay[0] - worstFast) <= 1e-3 * worstFast + 1e-6,
+                        fastFailure + "; the replay gives " + replay[0] + ", not this step's " + worstFast);
+                assertTrue(replay[1] > 0, fastFailure + " and no kink flip explains it");
+                kinkSteps++;
+                assertTrue(kinkSteps <= MAX_KINK_STEPS, fastFailure + ": kink flips on " + kinkSteps + " of "
+                        + (step + 1) + " steps; at most " + MAX_KINK_STEPS + " of 5 may be excused");
+                System.out.printf("%s: fast engine %.1e from float64 because of a kink flip (above); not compared%n",
+                        what, worstFast);
             }
             for (ParamBlock b : fastNets.chainedLayout().runningStatistics()) {
                 INDArray ref = ParamLayout.view(refereeNets.allParams(), b);
