@@ -120,6 +120,8 @@ run_job() {
   while kill -0 "$child" 2>/dev/null; do
     wait "$child" && status=0 || status=$?
   done
+  # The pid file goes first: whoever sees exit-status must not find a job still named as running.
+  rm -f "$pid_file"
   echo "$status" >"$run_dir/exit-status.tmp"
   mv "$run_dir/exit-status.tmp" "$run_dir/exit-status"
   echo "=== $(date '+%F %T') batch-train: exit status $status" >>"$log"

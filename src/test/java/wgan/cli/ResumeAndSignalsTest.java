@@ -65,7 +65,7 @@ class ResumeAndSignalsTest {
     /** A conditional run's fake classes are drawn from the checkpointed noise generator too; both losses. */
     @Test
     void killedAndResumedConditionalRunsEqualUninterruptedRuns(@TempDir Path tmp) throws Exception {
-        assertKilledAndResumedRunEqualsUninterrupted(tmp.resolve("clip"), "--conditional");
+        assertKilledAndResumedRunEqualsUninterrupted(tmp.resolve("clip"), "--conditional", "--ema-kimg", "10");
         assertKilledAndResumedRunEqualsUninterrupted(tmp.resolve("gp"), "--conditional", "--loss", "wgan-gp",
                 "--augment", "translation");
         JsonNode options = JSON.readTree(tmp.resolve("gp").resolve("killed").resolve("options.json").toFile());
