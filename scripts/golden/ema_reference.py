@@ -1,17 +1,7 @@
 #!/usr/bin/env python3
 """Reference numbers for wgan's EMA generator (EmaGoldenTest), computed by PyTorch with
-StyleGAN2-ADA's update (NVlabs/stylegan2-ada-pytorch, training/training_loop.py, "Update G_ema"):
-
-    ema_nimg = ema_kimg * 1000
-    if ema_rampup is not None:
-        ema_nimg = min(ema_nimg, cur_nimg * ema_rampup)
-    ema_beta = 0.5 ** (batch_size / max(ema_nimg, 1e-8))
-    for p_ema, p in zip(G_ema.parameters(), G.parameters()):
-        p_ema.copy_(p.lerp(p_ema, ema_beta))
-    for b_ema, b in zip(G_ema.buffers(), G.buffers()):
-        b_ema.copy_(b)
-    cur_nimg += batch_size
-
+StyleGAN2-ADA's update (NVlabs/stylegan2-ada-pytorch, training/training_loop.py, "Update G_ema";
+update_ema below, line for line)
 on the reference's DCGAN generator (the same one make_golden_fixtures.py builds, here 16x16x1,
 nz 2, ngf 2, so the fixture stays small), in float64. "Training" between updates is a fixed
 random walk of every parameter and running statistic, so the test does not depend on the WGAN

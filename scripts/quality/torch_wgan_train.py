@@ -40,33 +40,12 @@ try:
 except ImportError:
     sys.exit("torch_wgan_train.py: PyTorch is missing; install it with: apt-get install -y python3-torch")
 
+# The networks are the peer benchmark's (the reference's DCGAN_G / DCGAN_D loops), defined once there.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+sys.dont_write_bytecode = True  # keep scripts/ free of __pycache__
+from torch_wgan import critic, generator  # noqa: E402
+
 EXTENSIONS = {".png", ".jpg", ".jpeg", ".bmp"}
-
-
-def generator(size, nz, ngf, nc):
-    cngf, tisize = ngf // 2, 4
-    while tisize != size:
-        cngf, tisize = cngf * 2, tisize * 2
-    layers = [nn.ConvTranspose2d(nz, cngf, 4, 1, 0, bias=False), nn.BatchNorm2d(cngf), nn.ReLU(True)]
-    csize = 4
-    while csize < size // 2:
-        layers += [nn.ConvTranspose2d(cngf, cngf // 2, 4, 2, 1, bias=False), nn.BatchNorm2d(cngf // 2), nn.ReLU(True)]
-        cngf, csize = cngf // 2, csize * 2
-    layers += [nn.ConvTranspose2d(cngf, nc, 4, 2, 1, bias=False), nn.Tanh()]
-    return nn.Sequential(*layers)
-
-
-def critic(size, ndf, nc, batch_norm):
-    layers = [nn.Conv2d(nc, ndf, 4, 2, 1, bias=False), nn.LeakyReLU(0.2, True)]
-    csize, cndf = size // 2, ndf
-    while csize > 4:
-        layers.append(nn.Conv2d(cndf, cndf * 2, 4, 2, 1, bias=False))
-        if batch_norm:
-            layers.append(nn.BatchNorm2d(cndf * 2))
-        layers.append(nn.LeakyReLU(0.2, True))
-        cndf, csize = cndf * 2, csize // 2
-    layers.append(nn.Conv2d(cndf, 1, 4, 1, 0, bias=False))
-    return nn.Sequential(*layers)
 
 
 def dcgan_init(module):

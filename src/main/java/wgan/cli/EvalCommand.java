@@ -107,19 +107,6 @@ final class EvalCommand implements Callable<Integer> {
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("checkpoint", scored.checkpoint.toString());
         line.put("generator", loaded.weights());
-        if (perClass) {
-            List<Map<String, Object>> each = new ArrayList<>();
-            for (ClassResult c : classes) {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("class", c.index);
-                m.put("folder", c.folder);
-                m.put("swd", c.result.toMap());
-                each.add(m);
-            }
-            line.put("per_class", each);
-            line.put("per_class_mean", Math.round(meanSwd(classes) * 1e4) / 1e4);
-            line.put("per_class_floor_mean", Math.round(meanFloor(classes) * 1e4) / 1e4);
-        }
         print(line, r, GeneratorCheckpointOption.describe(loaded), model.imageSize(), model.channels(), classes);
         return ExitCode.OK.code;
     }
@@ -149,24 +136,19 @@ final class EvalCommand implements Callable<Integer> {
                 note -> System.err.println("note: " + note)).images();
     }
 
+    /** The table, or with --json one line: what was scored (line), data, seed, swd, then any per-class scores. */
     private void print(Map<String, Object> line, QualityProbe.Result r, String scoredWhat, int size, int imageChannels,
                        List<ClassResult> classes) {
         if (json) {
-            Map<String, Object> out = new LinkedHashMap<>();
-            line.forEach((key, value) -> {
-                if (!key.startsWith("per_class")) {
-                    out.put(key, value);
-                }
-            });
-            out.put("data", data.toString());
-            out.put("seed", seed.seed);
-            out.put("swd", r.toMap());
-            line.forEach((key, value) -> {
-                if (key.startsWith("per_class")) {
-                    out.put(key, value);
-                }
-            });
-            System.out.println(Json.line(out));
+            line.put("data", data.toString());
+            line.put("seed", seed.seed);
+            line.put("swd", r.toMap());
+            if (perClass) {
+                line.put("per_class", classes.stream().map(ClassResult::toMap).toList());
+                line.put("per_class_mean", Math.round(meanSwd(classes) * 1e4) / 1e4);
+                line.put("per_class_floor_mean", Math.round(meanFloor(classes) * 1e4) / 1e4);
+            }
+            System.out.println(Json.line(line));
             return;
         }
         System.out.printf("wgan eval: %d generated (%s) vs %d real images (%dx%dx%d) from %s, seed %d%n", r.n(),
@@ -187,6 +169,13 @@ final class EvalCommand implements Callable<Integer> {
     }
 
     private record ClassResult(int index, String folder, String label, QualityProbe.Result result) {
+        Map<String, Object> toMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("class", index);
+            m.put("folder", folder);
+            m.put("swd", result.toMap());
+            return m;
+        }
     }
 
     /** Each of the generator's classes against the --data folder's images of the same folder name. */

@@ -177,8 +177,8 @@ class EngineEquivalenceTest {
         }
     }
 
-    /** Real images (photos the test makes), in batches, scaled to [-1, 1] as training feeds them. */
-    private static List<INDArray> realBatches(Path tmp, ModelConfig model, int batch, int count) throws IOException {
+    /** Real images (photos the test makes), in batches, scaled to [-1, 1] as training feeds them (also KinkFlipDiagnosisTest's). */
+    static List<INDArray> realBatches(Path tmp, ModelConfig model, int batch, int count) throws IOException {
         TestImages.writeTree(tmp.resolve("photos"), batch * count, 2, 80, 60, 5);
         ImageSet images = ImageLoader.prepare(tmp.resolve("photos"), model.imageSize(), model.channels(),
                 tmp.resolve("cache"), note -> { }).images();

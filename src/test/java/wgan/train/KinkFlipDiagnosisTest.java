@@ -5,12 +5,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
-import wgan.TestImages;
 import wgan.config.ModelConfig;
 import wgan.config.OptimizerKind;
-import wgan.data.ImageLoader;
-import wgan.data.ImageSet;
 import wgan.engine.fast.FastEngine;
 import wgan.model.GanNetworks;
 import wgan.model.Generation;
@@ -116,7 +112,7 @@ class KinkFlipDiagnosisTest {
         RecordingOptimizer co = new RecordingOptimizer(Optimizer.create(OptimizerKind.rmsprop, 5e-5, fastNets.critic().params()));
         RecordingOptimizer go = new RecordingOptimizer(Optimizer.create(OptimizerKind.rmsprop, 5e-5, fastNets.generator().params()));
         WganSteps steps = new WganSteps(fastNets, fastEngine, 0.01, co, go);
-        List<INDArray> reals = realBatches(tmp, model, batch, 3);
+        List<INDArray> reals = EngineEquivalenceTest.realBatches(tmp, model, batch, 3);
         Rng noise = new Rng(11);
         for (int step = 0; step <= target; step++) {
             INDArray z = Generation.noise(noise, batch, model.nz());
@@ -295,20 +291,5 @@ class KinkFlipDiagnosisTest {
             }
         }
         return worst;
-    }
-
-    private static List<INDArray> realBatches(Path tmp, ModelConfig model, int batch, int count) throws java.io.IOException {
-        TestImages.writeTree(tmp.resolve("photos"), batch * count, 2, 80, 60, 5);
-        ImageSet images = ImageLoader.prepare(tmp.resolve("photos"), model.imageSize(), model.channels(),
-                tmp.resolve("cache"), note -> { }).images();
-        int[] order = new int[images.count()];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
-        }
-        return java.util.stream.IntStream.range(0, count).mapToObj(bb -> {
-            float[] pixels = new float[batch * images.pixelsPerImage()];
-            images.fill(order, bb * batch, batch, pixels);
-            return Nd4j.create(pixels, new long[]{batch, model.channels(), model.imageSize(), model.imageSize()}, 'c');
-        }).toList();
     }
 }
