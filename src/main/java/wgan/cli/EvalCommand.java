@@ -165,7 +165,8 @@ final class EvalCommand implements Callable<Integer> {
             System.out.printf("per-class mean: SWD %.3f, real vs real %.3f (%d classes)%n", meanSwd(classes),
                     meanFloor(classes), classes.size());
         }
-        System.out.printf("lower is better; the real-vs-real row is the noise floor (%.1f s)%n", r.seconds());
+        System.out.printf("lower is better; the real-vs-real row is the noise floor, the mean over every pair of %d"
+                + " disjoint real sets (%.1f s)%n", r.floorSets(), r.seconds());
     }
 
     private record ClassResult(int index, String folder, String label, QualityProbe.Result result) {

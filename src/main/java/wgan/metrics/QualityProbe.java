@@ -10,6 +10,7 @@ import wgan.data.ImageSet;
 import wgan.model.Generation;
 import wgan.model.Rng;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,15 +21,20 @@ import java.util.Map;
  * this many images. All three sets have the same size, since SWD's estimate depends on it.
  */
 public final class QualityProbe {
+    /** Disjoint sets of reals whose pairwise SWD is averaged into the floor, where the data has the images. */
+    static final int FLOOR_SETS = 4;
+
     private QualityProbe() {
     }
 
     /**
      * One measurement. swd[l] and floor[l] are x1000 at resolutions[l] (full size first); n is
-     * the images per set.
+     * the images per set; the floor is the mean SWD between every pair of floorSets disjoint real
+     * sets. seconds is the whole measurement, floorSeconds its floor's part (0 when an earlier
+     * floor was reused).
      */
     public record Result(int n, int[] resolutions, double[] swd, double swdMean, double[] floor, double floorMean,
-                         double seconds) {
+                         int floorSets, double seconds, double floorSeconds) {
 
         /** The "swd" object of a metrics.jsonl line and of wgan eval --json. */
         public Map<String, Object> toMap() {
@@ -38,6 +44,7 @@ public final class QualityProbe {
             map.put("mean", round(swdMean));
             map.put("floor", byResolution(floor));
             map.put("floor_mean", round(floorMean));
+            map.put("floor_sets", floorSets);
             map.put("seconds", Math.round(seconds * 100) / 100.0);
             return map;
         }
@@ -159,21 +166,48 @@ public final class QualityProbe {
         return compare(SwdImages.of(samples, pick, 0, k), reals, order, k, seed, null, start);
     }
 
-    /** SWD of the fakes against the first k reals in order, and the floor against the next k (or sameFloor's). */
+    /**
+     * SWD of the fakes against the first k reals in order, and the floor (or sameFloor's): the
+     * mean SWD over every pair of floorSets(...) disjoint sets of k reals, those first k included.
+     * A single real-vs-real comparison is a noisy estimate of the floor: on the embedded sample at
+     * n = 500 it ranged from 11.3 to 19.2 over five seeds while a generator's SWD moved by 12%
+     * (docs/QUALITY.md), which made "x times the floor" a matter of the seed. Each set is sorted
+     * once per direction, so four sets (six pairs) cost what four sets against one reference did.
+     */
     private static Result compare(SwdImages fakes, ImageSet reals, int[] order, int k, long seed, Result sameFloor,
                                   long start) {
         SwdImages realsA = SwdImages.of(reals, order, 0, k);
-        List<SwdImages> others = sameFloor != null ? List.of(fakes) : List.of(fakes, SwdImages.of(reals, order, k, k));
-        double[][] d = SlicedWasserstein.distances(realsA, others, SlicedWasserstein.Params.PROGAN, seed);
-        double[] floor = sameFloor != null ? sameFloor.floor() : d[1];
-        return new Result(k, SlicedWasserstein.resolutions(reals.size()), d[0], mean(d[0]), floor, mean(floor),
-                (System.nanoTime() - start) / 1e9);
+        double[] swd = SlicedWasserstein.distances(realsA, List.of(fakes), SlicedWasserstein.Params.PROGAN, seed)[0];
+        long floorStart = System.nanoTime();
+        double[] floor;
+        int floorSets;
+        if (sameFloor != null) {
+            floor = sameFloor.floor();
+            floorSets = sameFloor.floorSets();
+        } else {
+            floorSets = floorSets(order.length, k);
+            List<SwdImages> sets = new ArrayList<>();
+            for (int j = 0; j < floorSets; j++) {
+                sets.add(j == 0 ? realsA : SwdImages.of(reals, order, j * k, k));
+            }
+            floor = SlicedWasserstein.meanPairwiseDistance(sets, SlicedWasserstein.Params.PROGAN, seed);
+        }
+        long end = System.nanoTime();
+        return new Result(k, SlicedWasserstein.resolutions(reals.size()), swd, mean(swd), floor, mean(floor),
+                floorSets, (end - start) / 1e9, sameFloor != null ? 0 : (end - floorStart) / 1e9);
     }
+
+    /** Disjoint sets of k reals for the floor, at most {@link #FLOOR_SETS}; imagesPerSet leaves room for two. */
+    static int floorSets(int reals, int k) {
+        return Math.max(2, Math.min(FLOOR_SETS, reals / k));
+    }
+
 
     /**
      * A guess at what {@link #evaluate} costs with no floor to reuse, for a schedule that must
      * decide before the first measurement: the SWD of 64 reals against 64 others, timed and scaled
-     * to three sets of imagesPerSet(n) images (the sorts of the projections dominate and grow with
+     * to the sets of a first check at imagesPerSet(n) images: the reference and the fakes, then the
+     * reference again and the floor's sets (the sorts of the projections dominate and grow with
      * the patches, so with the images). A few percent of a check; it errs high at small sizes,
      * where fixed costs weigh more. Its own random stream: nothing else is touched.
      */
@@ -185,7 +219,8 @@ public final class QualityProbe {
         SlicedWasserstein.distances(SwdImages.of(reals, order, 0, k), List.of(SwdImages.of(reals, order, k, k)),
                 SlicedWasserstein.Params.PROGAN, seed);
         double twoSets = (System.nanoTime() - start) / 1e9;
-        return twoSets * 1.5 * full / k;
+        int sets = 2 + floorSets(reals.count(), full);
+        return twoSets / 2 * sets * full / k;
     }
 
     private static double mean(double[] values) {

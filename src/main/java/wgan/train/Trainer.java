@@ -302,7 +302,10 @@ public final class Trainer {
         writeReport();
         double reportSeconds = seconds(reportStart);
         if (check) {
-            evalSchedule.checked(checkSeconds + reportSeconds);
+            // the floor is measured once a run: it counts against the budget, not as the next check's cost
+            double floorSeconds = lastQuality.floorSeconds();
+            evalSchedule.spent(floorSeconds);
+            evalSchedule.checked(checkSeconds - floorSeconds + reportSeconds);
         } else {
             evalSchedule.spent(reportSeconds);
         }

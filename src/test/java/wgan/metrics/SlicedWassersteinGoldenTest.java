@@ -44,7 +44,7 @@ class SlicedWassersteinGoldenTest {
                 for (int r = 0; r < directions.length; r++) {
                     directions[r] = floats(repeats.get(r));
                 }
-                double swd = SlicedWasserstein.distancesAtLevel(da, List.of(db), directions)[0] * 1000;
+                double swd = SlicedWasserstein.distancesAtLevel(List.of(da, db), new int[][]{{0, 1}}, directions)[0] * 1000;
                 double expected = c.get("expected").get(level).asDouble();
                 assertEquals(expected, swd, 1e-4 * expected, name + " level " + level);
                 mean += swd / levels;
@@ -68,6 +68,28 @@ class SlicedWassersteinGoldenTest {
         java.util.Arrays.sort(expected);
         for (int i = 0; i < values.length; i++) {
             assertEquals(Math.abs(expected[i]), Math.abs(FloatRadixSort.value(keys[i])), 0f, "rank " + i);
+        }
+    }
+
+    /** Every bit of the keys takes part: random bit patterns (NaNs aside) at an offset, against the JDK's sort. */
+    @Test
+    void manyRandomFloatsSortLikeArraysSort() {
+        java.util.Random random = new java.util.Random(11);
+        int n = 100_003;
+        float[] values = new float[n + 5];
+        for (int i = 0; i < values.length; i++) {
+            float v;
+            do {
+                v = Float.intBitsToFloat(random.nextInt());
+            } while (Float.isNaN(v));
+            values[i] = i % 3 == 0 ? (float) random.nextGaussian() : v;
+        }
+        int[] keys = new int[n];
+        FloatRadixSort.sortedKeys(values, 5, n, keys, new int[n]);
+        float[] expected = java.util.Arrays.copyOfRange(values, 5, 5 + n);
+        java.util.Arrays.sort(expected);
+        for (int i = 0; i < n; i++) {
+            assertEquals(Float.floatToIntBits(expected[i]), Float.floatToIntBits(FloatRadixSort.value(keys[i])), "rank " + i);
         }
     }
 

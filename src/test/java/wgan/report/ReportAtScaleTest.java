@@ -141,7 +141,7 @@ class ReportAtScaleTest {
                     if (epoch % 2 == 1) {
                         double swd = 40.0 / Math.sqrt(epoch) + 2;
                         log.writeQuality(epoch, genIter, new QualityProbe.Result(2048, new int[]{64, 32, 16},
-                                new double[]{swd * 1.2, swd, swd * 0.8}, swd, new double[]{2.1, 2.2, 2.5}, 2.27, 41.3),
+                                new double[]{swd * 1.2, swd, swd * 0.8}, swd, new double[]{2.1, 2.2, 2.5}, 2.27, 3, 41.3, 20.1),
                                 Map.of("n", 512, "wasserstein_train", 0.41, "wasserstein_held_out", 0.43));
                         lines++;
                     }

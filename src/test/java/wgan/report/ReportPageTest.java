@@ -112,7 +112,7 @@ class ReportPageTest {
                 }
                 double swd = 40.0 / epoch;
                 log.writeQuality(epoch, genIter, new QualityProbe.Result(64, new int[]{16}, new double[]{swd}, swd,
-                        new double[]{3.0}, 3.0, 0.2), null);
+                        new double[]{3.0}, 3.0, 3, 0.2, 0.1), null);
                 writePng(run.resolve(String.format("samples/epoch-%04d.png", epoch)), epoch);
             }
         }
