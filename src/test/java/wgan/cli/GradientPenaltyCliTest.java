@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The penalty's defaults (Adam 1e-4, 0, 0.9; no critic BatchNorm; the EMA generator) when only
- * --loss wgan-gp is given, and the first run's preset, which sets the penalty at 2e-4.
+ * --loss wgan-gp is given, and the first run's preset, which sets the penalty at 3e-4 with 3 critic steps.
  */
 class GradientPenaltyCliTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -38,7 +38,7 @@ class GradientPenaltyCliTest {
     }
 
     @Test
-    void theFirstRunOnTheEmbeddedSampleIsThePenaltyAtTwiceItsRate(@TempDir Path tmp) throws Exception {
+    void theFirstRunOnTheEmbeddedSampleIsThePenaltyAtThreeTimesItsRateWithThreeCriticSteps(@TempDir Path tmp) throws Exception {
         Path run = tmp.resolve("run");
         CliRunner.Run r = CliRunner.run("train", "--epochs", "1", "--eval-every", "0", "--out", run.toString(),
                 "--cache-dir", tmp.resolve("cache").toString());
@@ -46,8 +46,9 @@ class GradientPenaltyCliTest {
         JsonNode options = JSON.readTree(run.resolve("options.json").toFile());
         assertEquals("wgan-gp", options.get("loss").asText(), "config/sample-32.args");
         assertEquals("adam", options.get("optimizer").asText());
-        assertEquals(2e-4, options.get("lr_d").asDouble());
-        assertEquals(2e-4, options.get("lr_g").asDouble());
+        assertEquals(3e-4, options.get("lr_d").asDouble());
+        assertEquals(3e-4, options.get("lr_g").asDouble());
+        assertEquals(3, options.get("n_critic").asInt());
         assertEquals(32, options.get("model").get("image_size").asInt());
     }
 }
