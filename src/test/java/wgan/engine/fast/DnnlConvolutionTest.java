@@ -71,6 +71,15 @@ class DnnlConvolutionTest {
             conv.backwardWeights(x, g, gw2);
             assertEquals(gx, gx2);
             assertEquals(gw, gw2);
+
+            if (precision == DnnlConvolution.Precision.BF16) {
+                // bf16 kernels = bf16 inputs, exact products, float32 sums: libnd4j's fp32 ops on the
+                // bf16-rounded inputs give the same to float32 rounding
+                INDArray[] rounded = reference(transposed, bf16(x), bf16(w), bf16(g), k, s, p);
+                assertClose(rounded[0], y, 1e-5, "output against fp32 on bf16-rounded inputs, " + what);
+                assertClose(rounded[1], gx, 1e-5, "input gradient against fp32 on bf16-rounded inputs, " + what);
+                assertClose(rounded[2], gw, 1e-5, "weight gradient against fp32 on bf16-rounded inputs, " + what);
+            }
         }
     }
 
@@ -85,6 +94,10 @@ class DnnlConvolutionTest {
             INDArray notContiguous = Nd4j.zeros(DataType.FLOAT, 2, 3, 8, 8).permute(0, 1, 3, 2);
             assertThrows(IllegalArgumentException.class, () -> conv.forward(notContiguous, w, y));
         }
+    }
+
+    private static INDArray bf16(INDArray a) {
+        return a.castTo(DataType.BFLOAT16).castTo(DataType.FLOAT);
     }
 
     private static void assertClose(INDArray expected, INDArray got, double tolerance, String what) {
