@@ -73,7 +73,9 @@ public final class FastEngine implements Engine {
      * @throws UnsupportedGraphException naming the first layer or setting this engine does not run
      */
     public static FastEngine create(GanNetworks nets, Precision precision) {
-        boolean dnnlFp32 = "dnnl".equals(System.getProperty("wgan.fp32.convolutions"));
+        // the measuring switch applies to float32 networks only: float64 (the golden tests' referee) keeps libnd4j's ops
+        boolean dnnlFp32 = "dnnl".equals(System.getProperty("wgan.fp32.convolutions"))
+                && nets.critic().params().dataType() == DataType.FLOAT;
         return new FastEngine(nets, precision, dnnlFp32 ? DnnlConvolution.Precision.FP32 : null);
     }
 
