@@ -6,6 +6,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import wgan.config.ModelConfig;
 import wgan.config.EngineKind;
 import wgan.config.LossKind;
+import wgan.config.Precision;
 import wgan.config.OptimizerKind;
 import wgan.model.GanNetworks;
 import wgan.model.Generation;
@@ -57,9 +58,15 @@ public final class Benchmark {
      */
     public static Result run(ModelConfig model, int batch, int nCritic, int warmup, int iters, EngineKind engineKind,
                              LossKind loss, Consumer<String> engineLine) {
+        return run(model, batch, nCritic, warmup, iters, engineKind, loss, Precision.fp32, engineLine);
+    }
+
+    /** @param precision what the convolutions compute in (--precision) */
+    public static Result run(ModelConfig model, int batch, int nCritic, int warmup, int iters, EngineKind engineKind,
+                             LossKind loss, Precision precision, Consumer<String> engineLine) {
         boolean gp = loss == LossKind.WGAN_GP;
         GanNetworks nets = GanNetworks.initialised(model.withCriticBatchNorm(!gp), DataType.FLOAT, 1);
-        EngineChoice engine = EngineChoice.of(engineKind, nets, gp ? "--loss wgan-gp" : null);
+        EngineChoice engine = EngineChoice.of(engineKind, nets, gp ? "--loss wgan-gp" : null, precision);
         engineLine.accept(engine.line());
         OptimizerKind kind = gp ? OptimizerKind.adam : OptimizerKind.rmsprop;
         double[] betas = gp ? new double[]{0.0, 0.9} : new double[]{0.5, 0.999};

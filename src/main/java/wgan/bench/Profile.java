@@ -33,8 +33,13 @@ public final class Profile {
 
     /** @throws wgan.engine.UnsupportedGraphException when the fast engine cannot run these networks */
     public static String report(ModelConfig model, int batch) {
+        return report(model, batch, wgan.config.Precision.fp32);
+    }
+
+    /** With the convolutions in this precision (--precision; bf16 needs the caller's CPU check). */
+    public static String report(ModelConfig model, int batch, wgan.config.Precision precision) {
         GanNetworks nets = GanNetworks.initialised(model, DataType.FLOAT, 1);
-        FastEngine engine = FastEngine.create(nets);
+        FastEngine engine = FastEngine.create(nets, precision);
         WganSteps steps = new WganSteps(nets, engine, 0.01,
                 Optimizer.create(OptimizerKind.rmsprop, 5e-5, nets.critic().params()),
                 Optimizer.create(OptimizerKind.rmsprop, 5e-5, nets.generator().params()));

@@ -11,6 +11,7 @@ import wgan.bench.Profile;
 import wgan.config.EngineKind;
 import wgan.config.LossKind;
 import wgan.engine.UnsupportedGraphException;
+import wgan.config.Precision;
 
 import java.util.concurrent.Callable;
 
@@ -49,6 +50,9 @@ final class BenchCommand implements Callable<Integer> {
     EngineOption engine;
 
     @Mixin
+    PrecisionOption precision;
+
+    @Mixin
     BackendOption backend;
 
     @Override
@@ -66,7 +70,7 @@ final class BenchCommand implements Callable<Integer> {
             throw new InputException("--profile times clipping's steps; leave out --loss wgan-gp");
         }
         Benchmark.Result r = Benchmark.run(model, batch.batchSize, N_CRITIC, warmup, iters, engine.engine, loss,
-                line -> System.err.println("wgan: " + line));
+                precision.precision, line -> System.err.println("wgan: " + line));
         if (json) {
             System.out.println(Json.line(r.toMap()));
         } else {
@@ -78,7 +82,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         if (profile) {
             try {
-                System.out.print(Profile.report(model, batchSize));
+                System.out.print(Profile.report(model, batchSize, precision.precision));
             } catch (UnsupportedGraphException e) {
                 throw new InputException("--profile times the fast engine's layers, which cannot run these networks: "
                         + e.getMessage());

@@ -14,6 +14,8 @@ import wgan.config.InputException;
 import wgan.config.LossKind;
 import wgan.config.OptimizerKind;
 import wgan.config.TrainConfig;
+import wgan.config.Precision;
+import wgan.train.EngineChoice;
 import wgan.data.ImageSet;
 import wgan.files.FileErrors;
 import wgan.io.RunFolder;
@@ -176,6 +178,9 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     EngineOption engine;
 
+    @Mixin
+    PrecisionOption precision;
+
     @Option(names = "--ema-kimg", paramLabel = "K",
             description = "EMA generator, as StyleGAN2-ADA's: a moving average of the generator's weights with a"
                     + " half-life of K thousand generator-step images (ramp-up 0.05: at most 5%% of the images so"
@@ -203,6 +208,9 @@ final class TrainCommand implements Callable<Integer> {
     private int startRun(PrintStream console) throws IOException {
         TrainConfig config = resolve();
         RunFolder.checkNewLocation(config.outDir(), config.data()); // refuse before minutes of decoding
+        if (config.precision() == Precision.bf16) {
+            EngineChoice.requireBf16(); // likewise: before decoding and before a run folder exists
+        }
         console.printf("wgan train: data %s, %dx%dx%d, batch %d, seed %d%n", config.data(), config.model().imageSize(),
                 config.model().imageSize(), config.model().channels(), config.batchSize(), config.seed());
         ImageSet images = loadImages(config, console);
@@ -385,7 +393,7 @@ final class TrainCommand implements Callable<Integer> {
         return new TrainConfig(model.toConfig().withCriticBatchNorm(!gp), dataDir, epochs, batch.batchSize, nCritic, clip,
                 criticLr, generatorLr, kind, runSeed, runDir, checkpointEvery, keep, evalEvery, evalImages, holdout,
                 engine.engine, loss, gpWeight, AugmentOp.parse(augment), ema, maxPixels.maxPixels,
-                classNames != null ? ClassNamesFile.read(classNames) : Map.of(), conditional);
+                classNames != null ? ClassNamesFile.read(classNames) : Map.of(), conditional, precision.precision);
     }
 
     private ImageSet loadImages(TrainConfig config, PrintStream console) {

@@ -36,12 +36,25 @@ import java.util.Map;
  * @param classNames   readable names of class folders (--class-names), folder -> name; may be empty
  * @param conditional  class-conditional training on the data's classes (--conditional); the model's
  *                     class count is set once the data is read ({@link #withClasses})
+ * @param precision    what the convolutions compute in (--precision): fp32, or bf16 on oneDNN's kernels
  */
 public record TrainConfig(ModelConfig model, Path data, int epochs, int batchSize, int nCritic, double clip,
                           double lrD, double lrG, OptimizerKind optimizer, long seed, Path outDir,
                           int checkpointEvery, int keepEpochs, int evalEvery, int evalImages, int holdout,
                           EngineKind engine, LossKind loss, double gpWeight, List<AugmentOp> augment,
-                          double emaKimg, long maxPixels, Map<String, String> classNames, boolean conditional) {
+                          double emaKimg, long maxPixels, Map<String, String> classNames, boolean conditional,
+                          Precision precision) {
+
+    /** A run in float32 (--precision fp32, the default). */
+    public TrainConfig(ModelConfig model, Path data, int epochs, int batchSize, int nCritic, double clip,
+                       double lrD, double lrG, OptimizerKind optimizer, long seed, Path outDir,
+                       int checkpointEvery, int keepEpochs, int evalEvery, int evalImages, int holdout,
+                       EngineKind engine, LossKind loss, double gpWeight, List<AugmentOp> augment,
+                       double emaKimg, long maxPixels, Map<String, String> classNames, boolean conditional) {
+        this(model, data, epochs, batchSize, nCritic, clip, lrD, lrG, optimizer, seed, outDir, checkpointEvery, keepEpochs,
+                evalEvery, evalImages, holdout, engine, loss, gpWeight, augment, emaKimg, maxPixels, classNames, conditional,
+                Precision.fp32);
+    }
 
     public TrainConfig {
         ModelConfig.requirePositive("--epochs", epochs);
@@ -91,6 +104,13 @@ public record TrainConfig(ModelConfig model, Path data, int epochs, int batchSiz
         if (!conditional && model.conditional()) {
             throw new IllegalArgumentException("a model with classes in an unconditional run");
         }
+        if (precision == null) {
+            throw new InputException("--precision must be fp32 or bf16");
+        }
+        if (precision == Precision.bf16 && engine == EngineKind.graph) {
+            throw new InputException("--precision bf16 cannot run with --engine graph: the bf16 convolutions are the fast"
+                    + " engine's; use --engine auto or fast");
+        }
         if (conditional && engine == EngineKind.graph) {
             throw new InputException("--conditional cannot run with --engine graph: the projection critic takes each"
                     + " image's class as a second input, which only the fast engine trains; use --engine auto or fast");
@@ -111,14 +131,14 @@ public record TrainConfig(ModelConfig model, Path data, int epochs, int batchSiz
         }
         return new TrainConfig(model.withClasses(classes.size()), data, epochs, batchSize, nCritic, clip, lrD, lrG,
                 optimizer, seed, outDir, checkpointEvery, keepEpochs, evalEvery, evalImages, holdout, engine, loss,
-                gpWeight, augment, emaKimg, maxPixels, classNames, true);
+                gpWeight, augment, emaKimg, maxPixels, classNames, true, precision);
     }
 
     /** The same run with the options that may change on --resume. */
     public TrainConfig withResumable(int newEpochs, int newCheckpointEvery, int newKeepEpochs) {
         return new TrainConfig(model, data, newEpochs, batchSize, nCritic, clip, lrD, lrG, optimizer, seed, outDir,
                 newCheckpointEvery, newKeepEpochs, evalEvery, evalImages, holdout, engine, loss, gpWeight, augment,
-                emaKimg, maxPixels, classNames, conditional);
+                emaKimg, maxPixels, classNames, conditional, precision);
     }
 
     /** Adam's betas: the WGAN reference's (0.5, 0.999) with clipping, Gulrajani et al.'s (0, 0.9) with the penalty. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.nd4j.linalg.factory.Nd4j;
 import wgan.config.AugmentOp;
 import wgan.config.EngineKind;
+import wgan.config.Precision;
 import wgan.config.LossKind;
 import wgan.config.OptimizerKind;
 import wgan.config.TrainConfig;
@@ -53,6 +54,7 @@ public final class RunOptions {
         options.put("max_pixels", c.maxPixels());
         options.put("class_names", new TreeMap<>(c.classNames()));
         options.put("conditional", c.conditional());
+        options.put("precision", c.precision().name());
         options.put("images_used", data.count());
         options.put("images_skipped", data.skipped().size());
         options.put("images_with_warnings", data.warnings().size());
@@ -75,7 +77,8 @@ public final class RunOptions {
                 o.path("gp_weight").asDouble(10), AugmentOp.parse(o.path("augment").asText("none")),
                 o.path("ema_kimg").asDouble(0), // runs from before the EMA generator kept none
                 o.path("max_pixels").asLong(ImageDecoder.DEFAULT_MAX_PIXELS), classNames(o.path("class_names")),
-                o.path("conditional").asBoolean(false));
+                o.path("conditional").asBoolean(false),
+                Precision.valueOf(o.path("precision").asText("fp32"))); // runs from before --precision: fp32
     }
 
     private static Map<String, String> classNames(JsonNode names) {

@@ -105,7 +105,8 @@ public final class Trainer {
         this.nets = nets;
         this.noise = noise;
         this.progress = progress;
-        EngineChoice engine = EngineChoice.of(config.engine(), nets, EngineChoice.fastOnly(config.loss(), config.augment()));
+        EngineChoice engine = EngineChoice.of(config.engine(), nets, EngineChoice.fastOnly(config.loss(), config.augment()),
+                config.precision());
         console.println(engine.line());
         int side = config.model().imageSize();
         DiffAugment augment = new DiffAugment(config.augment());

@@ -73,6 +73,18 @@ class ResumeAndSignalsTest {
         assertEquals(4, options.get("model").get("classes").asInt());
     }
 
+    /** --precision bf16 (oneDNN's bf16 convolutions): as deterministic, and the resumed run keeps its precision. */
+    @Test
+    void killedAndResumedBf16RunEqualsUninterruptedRun(@TempDir Path tmp) throws Exception {
+        String why = wgan.engine.fast.DnnlConvolution.bf16Unsupported();
+        org.junit.jupiter.api.Assumptions.assumeTrue(why == null, why);
+        assertKilledAndResumedRunEqualsUninterrupted(tmp, "--precision", "bf16", "--ema-kimg", "10");
+        JsonNode options = JSON.readTree(tmp.resolve("killed").resolve("options.json").toFile());
+        assertEquals("bf16", options.get("precision").asText());
+        assertTrue(Files.readString(tmp.resolve("killed-2.log")).contains("oneDNN bf16 convolutions"),
+                "the resumed run's engine line");
+    }
+
     private static void assertKilledAndResumedRunEqualsUninterrupted(Path tmp, String... extra) throws Exception {
         Files.createDirectories(tmp);
         Path straight = tmp.resolve("straight");

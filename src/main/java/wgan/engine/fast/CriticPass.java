@@ -80,6 +80,10 @@ final class CriticPass {
     /** The gradient with respect to the images: the generator step reads it; critic steps skip it. */
     private INDArray inputGradient;
     private WeightGradientOnly firstWeightGradient;
+    /** The precision of oneDNN's own convolutions ({@link DnnlConvolution}); null: libnd4j's conv ops. */
+    private final DnnlConvolution.Precision dnnlPrecision;
+    /** Per stage, for the current batch size, with {@link #dnnlPrecision}: its convolution's oneDNN primitives. */
+    private DnnlConvolution[] dnnl;
 
     /**
      * The critic's chain, checked for what this pass runs: convolutions (not transposed), each but
@@ -87,7 +91,13 @@ final class CriticPass {
      * one value per image, then the Wasserstein loss.
      */
     CriticPass(ComputationGraph critic, INDArray flatGradient, int imageSize) {
+        this(critic, flatGradient, imageSize, null);
+    }
+
+    /** @param dnnlPrecision run every convolution on oneDNN's own primitives in this precision; null: libnd4j's ops */
+    CriticPass(ComputationGraph critic, INDArray flatGradient, int imageSize, DnnlConvolution.Precision dnnlPrecision) {
         this.dataType = critic.params().dataType();
+        this.dnnlPrecision = dnnlPrecision;
         this.fusedLeaky = FusedActivation.ifAvailable(dataType, LeakyRelu.SLOPE);
         Stages.Chain chain = Stages.read(critic);
         if (!chain.wassersteinLoss()) {
@@ -215,7 +225,7 @@ final class CriticPass {
                 headInputGradient(grad[i], grad[i - 1]);
                 continue;
             }
-            conv2dInputGradient(stages.get(i).conv, grad[i], i == 0 ? inputGradient : grad[i - 1]);
+            conv2dInputGradient(i, grad[i], i == 0 ? inputGradient : grad[i - 1]);
         }
         // v_n = weight * 2 (||g_n|| - 1) / ||g_n|| / batch * g_n, in place over the image gradient
         INDArray g = inputGradient.reshape(batch, inputGradient.length() / batch);
@@ -234,7 +244,7 @@ final class CriticPass {
             if (stages.get(i).conv == null) {
                 break; // the head's output in the linear network is not needed: only its input is
             }
-            conv2d(i == 0 ? inputGradient : out[i - 1], stages.get(i).conv, out[i]);
+            conv2d(i == 0 ? inputGradient : out[i - 1], i, out[i]);
             if (stages.get(i).leaky) {
                 applySlopes(i, out[i]);
             }
@@ -245,9 +255,9 @@ final class CriticPass {
             if (c == null) {
                 headWeightGradient(out[i - 1], grad[i]);
             } else if (i == 0) {
-                firstWeightGradient.run(inputGradient, grad[0], c.weightGradient);
+                firstWeightGradient(inputGradient, grad[0], c.weightGradient);
             } else {
-                conv2dBackward(out[i - 1], c, grad[i], act[i - 1]); // act[i - 1]'s slopes are spent: scratch
+                conv2dBackward(out[i - 1], i, grad[i], act[i - 1]); // act[i - 1]'s slopes are spent: scratch
             }
         }
         return weight * penalty / batch;
@@ -298,7 +308,7 @@ final class CriticPass {
                 headForward(x, out[i]);
                 break;
             }
-            conv2d(x, s.conv, out[i]);
+            conv2d(x, i, out[i]);
             timer.lap(s.conv.name, SectionTimer.Part.CONV_FORWARD);
             if (s.norm != null) {
                 normThenActivation(i, s.norm);
@@ -334,11 +344,11 @@ final class CriticPass {
             timer.lap(s.conv.name, SectionTimer.Part.NORM_ACTIVATION_BACKWARD);
             INDArray inputGradientOut = i == 0 ? inputGradient : grad[i - 1];
             if (weightGradients && i == 0) {
-                firstWeightGradient.run(images, g, s.conv.weightGradient);
+                firstWeightGradient(images, g, s.conv.weightGradient);
             } else if (weightGradients) {
-                conv2dBackward(i == 0 ? images : act[i - 1], s.conv, g, inputGradientOut);
+                conv2dBackward(i == 0 ? images : act[i - 1], i, g, inputGradientOut);
             } else {
-                conv2dInputGradient(s.conv, g, inputGradientOut);
+                conv2dInputGradient(i, g, inputGradientOut);
             }
             timer.lap(s.conv.name, SectionTimer.Part.CONV_BACKWARD);
         }
@@ -386,8 +396,19 @@ final class CriticPass {
             headWeights = buffer(batch, head.weight.length());
         }
         Conv first = stages.get(0).conv;
-        firstWeightGradient = new WeightGradientOnly(dataType, images.shape(), first.weights.shape(), out[0].shape(),
-                first.stride, first.pad);
+        if (dnnlPrecision != null) {
+            dnnl = new DnnlConvolution[n];
+            for (int i = 0; i < n; i++) {
+                Conv c = stages.get(i).conv;
+                if (c != null) {
+                    dnnl[i] = new DnnlConvolution(false, i == 0 ? images.shape() : out[i - 1].shape(), c.weights.shape(),
+                            c.kernel, c.stride, c.pad, dnnlPrecision);
+                }
+            }
+        } else {
+            firstWeightGradient = new WeightGradientOnly(dataType, images.shape(), first.weights.shape(), out[0].shape(),
+                    first.stride, first.pad);
+        }
     }
 
     private INDArray buffer(long... shape) {
@@ -403,7 +424,16 @@ final class CriticPass {
             }
         }
         inputGradient.close();
-        firstWeightGradient.close();
+        if (firstWeightGradient != null) {
+            firstWeightGradient.close();
+        }
+        if (dnnl != null) {
+            for (DnnlConvolution d : dnnl) {
+                if (d != null) {
+                    d.close();
+                }
+            }
+        }
         if (headWeights != null) {
             headWeights.close();
         }
@@ -451,7 +481,12 @@ final class CriticPass {
         }
     }
 
-    private static void conv2d(INDArray input, Conv c, INDArray out) {
+    private void conv2d(INDArray input, int i, INDArray out) {
+        Conv c = stages.get(i).conv;
+        if (dnnl != null) {
+            dnnl[i].forward(input, c.weights, out);
+            return;
+        }
         Nd4j.exec(DynamicCustomOp.builder("conv2d")
                 .addInputs(input, c.weights)
                 .addOutputs(out)
@@ -459,7 +494,12 @@ final class CriticPass {
                 .build());
     }
 
-    private static void conv2dBackward(INDArray input, Conv c, INDArray outGradient, INDArray inputGradient) {
+    private void conv2dBackward(INDArray input, int i, INDArray outGradient, INDArray inputGradient) {
+        Conv c = stages.get(i).conv;
+        if (dnnl != null) {
+            dnnl[i].backward(input, c.weights, outGradient, inputGradient, c.weightGradient);
+            return;
+        }
         Nd4j.exec(DynamicCustomOp.builder("conv2d_bp")
                 .addInputs(input, c.weights, outGradient)
                 .addOutputs(inputGradient, c.weightGradient)
@@ -471,12 +511,26 @@ final class CriticPass {
      * The input gradient alone: the transposed convolution of the output gradient with the same
      * weights, i.e. the "data" half of conv2d_bp without its weight-gradient half.
      */
-    private static void conv2dInputGradient(Conv c, INDArray outGradient, INDArray inputGradient) {
+    private void conv2dInputGradient(int i, INDArray outGradient, INDArray inputGradient) {
+        Conv c = stages.get(i).conv;
+        if (dnnl != null) {
+            dnnl[i].backwardData(c.weights, outGradient, inputGradient);
+            return;
+        }
         Nd4j.exec(DynamicCustomOp.builder("deconv2d")
                 .addInputs(outGradient, c.weights.permute(2, 3, 1, 0))
                 .addOutputs(inputGradient)
                 .addIntegerArguments(c.kernel, c.kernel, c.stride, c.stride, c.pad, c.pad, 1, 1, 0, 0)
                 .build());
+    }
+
+    /** The first layer's weight gradient alone (its image gradient is not wanted). */
+    private void firstWeightGradient(INDArray images, INDArray outGradient, INDArray weightGradient) {
+        if (dnnl != null) {
+            dnnl[0].backwardWeights(images, outGradient, weightGradient);
+        } else {
+            firstWeightGradient.run(images, outGradient, weightGradient);
+        }
     }
 
     /** kH, kW, sH, sW, pH, pW, dilation 1, 1, not "same" mode, NCHW, weights [oC, iC, kH, kW]. */

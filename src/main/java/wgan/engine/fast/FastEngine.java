@@ -6,6 +6,7 @@ import wgan.engine.Augmenter;
 import wgan.engine.Engine;
 import wgan.engine.GradientViews;
 import wgan.engine.UnsupportedGraphException;
+import wgan.config.Precision;
 import wgan.kernels.VectorApi;
 import wgan.model.GanNetworks;
 
@@ -21,8 +22,11 @@ public final class FastEngine implements Engine {
     private final INDArray criticGradient;
     private final INDArray generatorGradient;
     private final boolean vectorKernels;
+    private final Precision precision;
+    /** oneDNN's own convolutions in this precision, or null: libnd4j's conv ops. */
+    private final DnnlConvolution.Precision convolutions;
 
-    private FastEngine(GanNetworks nets) {
+    private FastEngine(GanNetworks nets, Precision precision, DnnlConvolution.Precision fp32Convolutions) {
         // float32 trains; float64 (libnd4j's op path, no Vector API kernels) serves the penalty's golden test.
         DataType dataType = nets.critic().params().dataType();
         if (dataType != DataType.FLOAT && dataType != DataType.DOUBLE) {
@@ -33,20 +37,57 @@ public final class FastEngine implements Engine {
         // The passes never write the running statistics' entries: zero, the optimisers leave them alone.
         criticGradient.assign(0);
         generatorGradient.assign(0);
+        this.precision = precision;
+        if (precision == Precision.bf16 && dataType != DataType.FLOAT) {
+            throw new UnsupportedGraphException("--precision bf16 trains float32 networks, not " + dataType);
+        }
+        // bf16: oneDNN's bf16 kernels. fp32: libnd4j's ops, unless -Dwgan.fp32.convolutions=dnnl asks for
+        // oneDNN's own fp32 primitives (for measuring them against libnd4j's: docs/PERFORMANCE-bf16.md).
+        convolutions = precision == Precision.bf16 ? DnnlConvolution.Precision.BF16 : fp32Convolutions;
+        if (convolutions != null && dataType != DataType.FLOAT) {
+            throw new UnsupportedGraphException("oneDNN's convolutions run float32 networks, not " + dataType);
+        }
         int imageSize = nets.config().imageSize();
-        critic = new CriticPass(nets.critic(), criticGradient, imageSize);
-        generator = new GeneratorPass(nets.generator(), generatorGradient, imageSize, nets.config().channels());
+        critic = new CriticPass(nets.critic(), criticGradient, imageSize, convolutions);
+        generator = new GeneratorPass(nets.generator(), generatorGradient, imageSize, nets.config().channels(), convolutions);
         vectorKernels = VectorApi.usable();
     }
 
     /** @throws UnsupportedGraphException naming the first layer or setting this engine does not run */
     public static FastEngine create(GanNetworks nets) {
-        return new FastEngine(nets);
+        return create(nets, Precision.fp32);
+    }
+
+    /**
+     * The fp32 engine with oneDNN's own fp32 convolution primitives instead of libnd4j's conv ops
+     * (for tests and for measuring the two against each other; not the default).
+     */
+    public static FastEngine withOneDnnFp32Convolutions(GanNetworks nets) {
+        return new FastEngine(nets, Precision.fp32, DnnlConvolution.Precision.FP32);
+    }
+
+    /**
+     * With {@link Precision#bf16}, every convolution runs on oneDNN's bf16 kernels; the caller has
+     * checked the CPU ({@link DnnlConvolution#bf16Unsupported}).
+     *
+     * @throws UnsupportedGraphException naming the first layer or setting this engine does not run
+     */
+    public static FastEngine create(GanNetworks nets, Precision precision) {
+        // the measuring switch applies to float32 networks only: float64 (the golden tests' referee) keeps libnd4j's ops
+        boolean dnnlFp32 = "dnnl".equals(System.getProperty("wgan.fp32.convolutions"))
+                && nets.critic().params().dataType() == DataType.FLOAT;
+        return new FastEngine(nets, precision, dnnlFp32 ? DnnlConvolution.Precision.FP32 : null);
+    }
+
+    public Precision precision() {
+        return precision;
     }
 
     @Override
     public String description() {
-        return "fast (libnd4j ops on the graphs' arrays, Vector API kernels " + (vectorKernels ? "on" : "off") + ")";
+        String convs = convolutions == null ? "libnd4j ops" : convolutions == DnnlConvolution.Precision.BF16
+                ? "oneDNN bf16 convolutions and libnd4j ops" : "oneDNN fp32 convolutions and libnd4j ops";
+        return "fast (" + convs + " on the graphs' arrays, Vector API kernels " + (vectorKernels ? "on" : "off") + ")";
     }
 
     @Override

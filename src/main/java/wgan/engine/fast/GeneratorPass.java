@@ -70,6 +70,10 @@ final class GeneratorPass {
     private INDArray[] var;
     private INDArray noiseGradient;
     private INDArray input;
+    /** The precision of oneDNN's own convolutions ({@link DnnlConvolution}); null: libnd4j's conv ops. */
+    private final DnnlConvolution.Precision dnnlPrecision;
+    /** Per stage, for the current batch size, with {@link #dnnlPrecision}: its convolution's oneDNN primitives. */
+    private DnnlConvolution[] dnnl;
 
     /**
      * The generator's chain, checked for what this pass runs: (transposed) convolutions, each but
@@ -78,7 +82,14 @@ final class GeneratorPass {
      * generator's params(); it may be null for a forward-only pass.
      */
     GeneratorPass(ComputationGraph generator, INDArray flatGradient, int imageSize, int channels) {
+        this(generator, flatGradient, imageSize, channels, null);
+    }
+
+    /** @param dnnlPrecision run every convolution on oneDNN's own primitives in this precision; null: libnd4j's ops */
+    GeneratorPass(ComputationGraph generator, INDArray flatGradient, int imageSize, int channels,
+                  DnnlConvolution.Precision dnnlPrecision) {
         this.dataType = generator.params().dataType();
+        this.dnnlPrecision = dnnlPrecision;
         Stages.Chain chain = Stages.read(generator);
         if (chain.wassersteinLoss()) {
             throw Stages.unsupported("the generator must not end in a loss layer");
@@ -142,11 +153,15 @@ final class GeneratorPass {
         timer.start();
         for (int i = 0; i < stages.size(); i++) {
             Stage s = stages.get(i);
-            Nd4j.exec(DynamicCustomOp.builder(s.transposed ? "deconv2d" : "conv2d")
-                    .addInputs(x, s.opWeights())
-                    .addOutputs(convOut[i])
-                    .addIntegerArguments(s.args())
-                    .build());
+            if (dnnl != null) {
+                dnnl[i].forward(x, s.weights, convOut[i]);
+            } else {
+                Nd4j.exec(DynamicCustomOp.builder(s.transposed ? "deconv2d" : "conv2d")
+                        .addInputs(x, s.opWeights())
+                        .addOutputs(convOut[i])
+                        .addIntegerArguments(s.args())
+                        .build());
+            }
             timer.lap(s.name, SectionTimer.Part.CONV_FORWARD);
             if (s.norm != null) {
                 normThenRelu(i, s.norm);
@@ -183,11 +198,17 @@ final class GeneratorPass {
             }
             timer.lap(s.name, SectionTimer.Part.NORM_ACTIVATION_BACKWARD);
             INDArray inputGradient = i == 0 ? noiseGradient : actGrad[i - 1];
-            Nd4j.exec(DynamicCustomOp.builder(s.transposed ? "deconv2d_bp" : "conv2d_bp")
-                    .addInputs(i == 0 ? input : act[i - 1], s.opWeights(), convGradient)
-                    .addOutputs(inputGradient, s.opWeightGradient())
-                    .addIntegerArguments(s.args())
-                    .build());
+            if (dnnl != null && i == 0) {
+                dnnl[i].backwardWeights(input, convGradient, s.weightGradient); // the noise gradient is never read
+            } else if (dnnl != null) {
+                dnnl[i].backward(act[i - 1], s.weights, convGradient, inputGradient, s.weightGradient);
+            } else {
+                Nd4j.exec(DynamicCustomOp.builder(s.transposed ? "deconv2d_bp" : "conv2d_bp")
+                        .addInputs(i == 0 ? input : act[i - 1], s.opWeights(), convGradient)
+                        .addOutputs(inputGradient, s.opWeightGradient())
+                        .addIntegerArguments(s.args())
+                        .build());
+            }
             timer.lap(s.name, SectionTimer.Part.CONV_BACKWARD);
             g = inputGradient;
         }
@@ -265,6 +286,14 @@ final class GeneratorPass {
             }
         }
         noiseGradient = buffer(noise.shape());
+        if (dnnlPrecision != null) {
+            dnnl = new DnnlConvolution[n];
+            for (int i = 0; i < n; i++) {
+                Stage s = stages.get(i);
+                dnnl[i] = new DnnlConvolution(s.transposed, i == 0 ? noise.shape() : act[i - 1].shape(), s.weights.shape(),
+                        s.kernel, s.stride, s.pad, dnnlPrecision);
+            }
+        }
     }
 
     private INDArray buffer(long... shape) {
@@ -280,5 +309,10 @@ final class GeneratorPass {
             }
         }
         noiseGradient.close();
+        if (dnnl != null) {
+            for (DnnlConvolution d : dnnl) {
+                d.close();
+            }
+        }
     }
 }
