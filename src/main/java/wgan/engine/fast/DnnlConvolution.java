@@ -198,40 +198,34 @@ public final class DnnlConvolution implements AutoCloseable {
 
     /** output := conv(input, weights). */
     public void forward(INDArray input, INDArray weights, INDArray output) {
-        check(input, inputShape, "input");
-        check(weights, weightShape, "weights");
-        check(output, outputShape, "output");
-        fwdSrc.in(input);
-        fwdWeights.in(weights);
-        fwdDst.bind(output);
-        fwd.execute(stream, fwdArgs);
-        fwdDst.out();
-        stream._wait();
+        run(fwd, fwdArgs, fwdSrc, input, inputShape, "input", fwdWeights, weights, weightShape, "weights",
+                fwdDst, output, outputShape, "output");
     }
 
     /** inputGradient := the gradient with respect to the input, given the output's. */
     public void backwardData(INDArray weights, INDArray outputGradient, INDArray inputGradient) {
-        check(weights, weightShape, "weights");
-        check(outputGradient, outputShape, "output gradient");
-        check(inputGradient, inputShape, "input gradient");
-        dataWeights.in(weights);
-        dataDiffDst.in(outputGradient);
-        dataDiffSrc.bind(inputGradient);
-        bwdData.execute(stream, dataArgs);
-        dataDiffSrc.out();
-        stream._wait();
+        run(bwdData, dataArgs, dataWeights, weights, weightShape, "weights", dataDiffDst, outputGradient, outputShape,
+                "output gradient", dataDiffSrc, inputGradient, inputShape, "input gradient");
     }
 
     /** weightGradient := the gradient with respect to the weights (overwritten, not accumulated). */
     public void backwardWeights(INDArray input, INDArray outputGradient, INDArray weightGradient) {
-        check(input, inputShape, "input");
-        check(outputGradient, outputShape, "output gradient");
-        check(weightGradient, weightShape, "weight gradient");
-        weightSrc.in(input);
-        weightDiffDst.in(outputGradient);
-        weightDiff.bind(weightGradient);
-        bwdWeights.execute(stream, weightArgs);
-        weightDiff.out();
+        run(bwdWeights, weightArgs, weightSrc, input, inputShape, "input", weightDiffDst, outputGradient, outputShape,
+                "output gradient", weightDiff, weightGradient, weightShape, "weight gradient");
+    }
+
+    /** Every pass: two arrays into their ports, the result's port bound, the primitive run, the result out. */
+    private void run(primitive pass, IntMemoryMap args, Port inA, INDArray a, long[] shapeA, String nameA,
+                     Port inB, INDArray b, long[] shapeB, String nameB, Port result, INDArray r, long[] shapeR,
+                     String nameR) {
+        check(a, shapeA, nameA);
+        check(b, shapeB, nameB);
+        check(r, shapeR, nameR);
+        inA.in(a);
+        inB.in(b);
+        result.bind(r);
+        pass.execute(stream, args);
+        result.out();
         stream._wait();
     }
 
