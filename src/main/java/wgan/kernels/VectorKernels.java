@@ -9,6 +9,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.shape.Shape;
 
+import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -81,6 +82,7 @@ public final class VectorKernels {
         for (int c = 0; c < d.channels; c++) {
             var[c] = (float) (squares[c] / count);
         }
+        keepAlive(x);
     }
 
     /** out = act((x - mean) * scale + beta) per channel, scale = gamma / sqrt(var + eps). */
@@ -96,6 +98,7 @@ public final class VectorKernels {
                 }
             }
         });
+        keepAlive(x, out);
     }
 
     /** out = act(x), elementwise over any plain float array. */
@@ -117,6 +120,7 @@ public final class VectorKernels {
                 ob.putFloat(i * 4, Math.max(v, relu ? 0f : v * slope));
             }
         });
+        keepAlive(x, out);
     }
 
     /** g := g * act'(y) in place, elementwise; y is the activation's output (its input's sign). */
@@ -139,6 +143,7 @@ public final class VectorKernels {
                 }
             }
         });
+        keepAlive(g, y);
     }
 
     /**
@@ -181,6 +186,7 @@ public final class VectorKernels {
                 p.bytes.putFloat(p.at(i), p.bytes.getFloat(p.at(i)) - gi * lr / ((float) Math.sqrt(avg) + eps));
             }
         });
+        keepAlive(params, grad, squareAverage);
         return true;
     }
 
@@ -248,6 +254,7 @@ public final class VectorKernels {
         });
         System.arraycopy(sums, 0, sumG, 0, d.channels);
         System.arraycopy(sums, d.channels, sumGXhat, 0, d.channels);
+        keepAlive(g, y, x);
     }
 
     /** dx = a g + b (x - mean) invstd + c, per channel: BatchNorm's input gradient. */
@@ -265,6 +272,7 @@ public final class VectorKernels {
                 }
             }
         });
+        keepAlive(g, x, dx);
     }
 
     private static double sum(ByteBuffer xb, int start, int length) {
@@ -383,6 +391,16 @@ public final class VectorKernels {
         int slice(int n, int c) {
             return (n * channels + c) * positions;
         }
+    }
+
+    /**
+     * Keeps the arrays, and so their memory, until the work on them is done. The kernels read and
+     * write through ByteBuffers that do not hold the arrays: ND4J frees an array's memory as soon
+     * as the array is unreachable, which the JIT may decide right after the buffer is taken (a
+     * test once read another array's values that way).
+     */
+    private static void keepAlive(INDArray... arrays) {
+        Reference.reachabilityFence(arrays);
     }
 
     /** The buffer of an array that starts at its beginning (the activation buffers). */
