@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import wgan.TestImages;
 import wgan.engine.fast.DnnlConvolution;
+import wgan.engine.fast.FastEngine;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,10 +50,24 @@ class PrecisionCliTest {
     }
 
     @Test
-    void fp32IsTheDefaultAndUnchanged() {
+    void fp32RunsOnOneDnnFp32PrimitivesWhereTheyLoadAndLibnd4jOnRequest() {
         CliRunner.Run bench = CliRunner.run(concat(new String[]{"bench", "--json", "--iters", "1", "--warmup", "0"}, TINY));
         assertEquals(0, bench.exitCode(), bench.out() + bench.err());
-        assertTrue(bench.out().contains("\"engine\":\"fast (libnd4j ops on the graphs' arrays"), bench.out());
+        String expected = DnnlConvolution.unavailable() == null ? "\"engine\":\"fast (oneDNN fp32 convolutions and libnd4j ops"
+                : "\"engine\":\"fast (libnd4j ops on the graphs' arrays";
+        assertTrue(bench.out().contains(expected), bench.out());
+        try {
+            System.setProperty(FastEngine.FP32_CONVOLUTIONS, "libnd4j");
+            CliRunner.Run libnd4j = CliRunner.run(concat(new String[]{"bench", "--json", "--iters", "1", "--warmup", "0"}, TINY));
+            assertEquals(0, libnd4j.exitCode(), libnd4j.out() + libnd4j.err());
+            assertTrue(libnd4j.out().contains("\"engine\":\"fast (libnd4j ops on the graphs' arrays"), libnd4j.out());
+            System.setProperty(FastEngine.FP32_CONVOLUTIONS, "mkl");
+            CliRunner.Run bad = CliRunner.run(concat(new String[]{"bench", "--iters", "1", "--warmup", "0"}, TINY));
+            assertEquals(2, bad.exitCode(), bad.out() + bad.err());
+            assertTrue(bad.err().contains("-Dwgan.fp32.convolutions=mkl: use auto, dnnl or libnd4j"), bad.err());
+        } finally {
+            System.clearProperty(FastEngine.FP32_CONVOLUTIONS);
+        }
     }
 
     @Test

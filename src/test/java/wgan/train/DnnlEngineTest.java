@@ -97,7 +97,7 @@ class DnnlEngineTest {
         FastEngine engine = precision == DnnlConvolution.Precision.BF16 ? FastEngine.create(nets, Precision.bf16)
                 : FastEngine.withOneDnnFp32Convolutions(nets);
         assertTrue(engine.description().contains("oneDNN"), engine.description());
-        Side ref = Side.of(refNets, FastEngine.create(refNets), gp);
+        Side ref = Side.of(refNets, FastEngine.withLibnd4jConvolutions(refNets), gp);
         Side side = Side.of(nets, engine, gp);
         List<INDArray> reals = EngineEquivalenceTest.realBatches(tmp, model, batch, 3);
         Rng noise = new Rng(11);

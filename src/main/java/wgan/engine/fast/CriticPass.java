@@ -28,7 +28,9 @@ import java.util.List;
  * gradient in critic steps ({@link WeightGradientOnly}), the image gradient without any weight
  * gradient in generator steps ({@link #runForImageGradient});</li>
  * <li>on the CPU with Java's Vector API, BatchNorm and LeakyReLU as fused kernels
- * ({@link FusedBatchNorm}, {@link FusedActivation}); otherwise libnd4j's ops.</li>
+ * ({@link FusedBatchNorm}, {@link FusedActivation}); otherwise libnd4j's ops;</li>
+ * <li>convolutions on oneDNN primitives made once per shape when the engine gives a precision
+ * ({@link DnnlConvolution}), else libnd4j's conv ops.</li>
  * </ul>
  * In float32 the gradients match the graph's to float rounding (GoldenGradientsFloatTest checks
  * them against PyTorch). BatchNorm running statistics are updated as DL4J's layer does (its decay, biased

@@ -18,6 +18,7 @@ import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+import java.lang.ref.Reference;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -166,14 +167,27 @@ public final class DnnlConvolution implements AutoCloseable {
      * why not, in one line. Loads oneDNN's natives; a platform without them answers with the reason.
      */
     public static String bf16Unsupported() {
+        String unavailable = unavailable();
+        if (unavailable != null) {
+            return unavailable;
+        }
+        dnnl.cpu_isa isa = dnnl.get_effective_cpu_isa();
+        int bf16 = dnnl.cpu_isa.avx512_core_bf16.value; // oneDNN's ISA values are bit sets: AMX includes it
+        if ((isa.value & bf16) == bf16) {
+            return null;
+        }
+        return "this CPU has no native bfloat16 arithmetic (AVX512-BF16 or AMX-BF16; oneDNN's best ISA here is "
+                + isa + ")";
+    }
+
+    /**
+     * Whether oneDNN's natives load here: null if so, else why not, in one line (the build leaves
+     * them out where org.bytedeco:dnnl has none, as on macosx-arm64).
+     */
+    public static String unavailable() {
         try {
-            dnnl.cpu_isa isa = dnnl.get_effective_cpu_isa();
-            int bf16 = dnnl.cpu_isa.avx512_core_bf16.value; // oneDNN's ISA values are bit sets: AMX includes it
-            if ((isa.value & bf16) == bf16) {
-                return null;
-            }
-            return "this CPU has no native bfloat16 arithmetic (AVX512-BF16 or AMX-BF16; oneDNN's best ISA here is "
-                    + isa + ")";
+            engine();
+            return null;
         } catch (Throwable e) { // UnsatisfiedLinkError, NoClassDefFoundError: no oneDNN natives for this platform
             return "oneDNN's natives (org.bytedeco:dnnl) are not available on this platform (" + e + ")";
         }
@@ -227,6 +241,11 @@ public final class DnnlConvolution implements AutoCloseable {
         pass.execute(stream, args);
         result.out();
         stream._wait();
+        // oneDNN holds raw addresses: ND4J frees an array's memory once the array is unreachable,
+        // which the JIT may decide right after bind(), so the arrays must outlive the wait.
+        Reference.reachabilityFence(a);
+        Reference.reachabilityFence(b);
+        Reference.reachabilityFence(r);
     }
 
     /** Both gradients, as libnd4j's conv2d_bp / deconv2d_bp. */

@@ -2,21 +2,26 @@ package wgan.engine.fast;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import wgan.config.InputException;
+import wgan.config.Precision;
 import wgan.engine.Augmenter;
 import wgan.engine.Engine;
 import wgan.engine.GradientViews;
 import wgan.engine.UnsupportedGraphException;
-import wgan.config.Precision;
 import wgan.kernels.VectorApi;
 import wgan.model.GanNetworks;
 
 /**
- * The fast engine: the critic and generator passes on libnd4j's ops, driven directly on the
- * graphs' own parameter and gradient arrays (see package-info). Built from the graphs it is
+ * The fast engine: the critic and generator passes on libnd4j's ops and oneDNN's own convolution
+ * primitives, driven directly on the graphs' own parameter and gradient arrays (see
+ * package-info). Built from the graphs it is
  * given; {@link #create} refuses, with one line naming the layer, any graph it does not run
  * exactly as DL4J would.
  */
 public final class FastEngine implements Engine {
+    /** The JVM property choosing fp32's convolutions: auto (default), dnnl or libnd4j. */
+    public static final String FP32_CONVOLUTIONS = "wgan.fp32.convolutions";
     private final CriticPass critic;
     private final GeneratorPass generator;
     private final INDArray criticGradient;
@@ -41,8 +46,7 @@ public final class FastEngine implements Engine {
         if (precision == Precision.bf16 && dataType != DataType.FLOAT) {
             throw new UnsupportedGraphException("--precision bf16 trains float32 networks, not " + dataType);
         }
-        // bf16: oneDNN's bf16 kernels. fp32: libnd4j's ops, unless -Dwgan.fp32.convolutions=dnnl asks for
-        // oneDNN's own fp32 primitives (for measuring them against libnd4j's: docs/PERFORMANCE-bf16.md).
+        // bf16: oneDNN's bf16 kernels. fp32: as fp32Convolutions says (see #create).
         convolutions = precision == Precision.bf16 ? DnnlConvolution.Precision.BF16 : fp32Convolutions;
         if (convolutions != null && dataType != DataType.FLOAT) {
             throw new UnsupportedGraphException("oneDNN's convolutions run float32 networks, not " + dataType);
@@ -59,24 +63,52 @@ public final class FastEngine implements Engine {
     }
 
     /**
-     * The fp32 engine with oneDNN's own fp32 convolution primitives instead of libnd4j's conv ops
-     * (for tests and for measuring the two against each other; not the default).
+     * The fp32 engine with oneDNN's own fp32 convolution primitives, whatever
+     * {@value #FP32_CONVOLUTIONS} says (tests compare the two kinds of convolution).
      */
     public static FastEngine withOneDnnFp32Convolutions(GanNetworks nets) {
         return new FastEngine(nets, Precision.fp32, DnnlConvolution.Precision.FP32);
     }
 
+    /** The fp32 engine on libnd4j's conv ops, whatever {@value #FP32_CONVOLUTIONS} says (the tests' reference). */
+    public static FastEngine withLibnd4jConvolutions(GanNetworks nets) {
+        return new FastEngine(nets, Precision.fp32, null);
+    }
+
     /**
      * With {@link Precision#bf16}, every convolution runs on oneDNN's bf16 kernels; the caller has
-     * checked the CPU ({@link DnnlConvolution#bf16Unsupported}).
+     * checked the CPU ({@link DnnlConvolution#bf16Unsupported}). With fp32, float32 networks run
+     * their convolutions on oneDNN's own fp32 primitives where oneDNN's natives load on the CPU
+     * backend: made once per shape, they ran the race 1.61x PyTorch's against libnd4j's ops' 1.49x
+     * (libnd4j builds oneDNN primitives anew at every call; docs/PERFORMANCE.md). Elsewhere, and
+     * for float64 networks (the golden tests' referee), libnd4j's conv ops.
      *
      * @throws UnsupportedGraphException naming the first layer or setting this engine does not run
+     * @throws InputException when {@value #FP32_CONVOLUTIONS} names no choice, or dnnl where it cannot load
      */
     public static FastEngine create(GanNetworks nets, Precision precision) {
-        // the measuring switch applies to float32 networks only: float64 (the golden tests' referee) keeps libnd4j's ops
-        boolean dnnlFp32 = "dnnl".equals(System.getProperty("wgan.fp32.convolutions"))
-                && nets.critic().params().dataType() == DataType.FLOAT;
-        return new FastEngine(nets, precision, dnnlFp32 ? DnnlConvolution.Precision.FP32 : null);
+        DnnlConvolution.Precision convolutions = precision == Precision.fp32 ? fp32Convolutions(nets) : null;
+        return new FastEngine(nets, precision, convolutions);
+    }
+
+    /** oneDNN fp32 primitives, or null for libnd4j's ops: {@value #FP32_CONVOLUTIONS} (auto, dnnl, libnd4j). */
+    private static DnnlConvolution.Precision fp32Convolutions(GanNetworks nets) {
+        String choice = System.getProperty(FP32_CONVOLUTIONS, "auto");
+        if (!choice.equals("auto") && !choice.equals("dnnl") && !choice.equals("libnd4j")) {
+            throw new InputException("-D" + FP32_CONVOLUTIONS + "=" + choice + ": use auto, dnnl or libnd4j");
+        }
+        if (choice.equals("libnd4j") || nets.critic().params().dataType() != DataType.FLOAT) {
+            return null;
+        }
+        String unavailable = Nd4j.getEnvironment().isCPU() ? DnnlConvolution.unavailable()
+                : "oneDNN runs on the CPU backend only";
+        if (unavailable == null) {
+            return DnnlConvolution.Precision.FP32;
+        }
+        if (choice.equals("dnnl")) {
+            throw new InputException("-D" + FP32_CONVOLUTIONS + "=dnnl: " + unavailable);
+        }
+        return null;
     }
 
     public Precision precision() {

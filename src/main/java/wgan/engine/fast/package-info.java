@@ -1,6 +1,8 @@
 /**
  * The fast engine: the WGAN steps' forward and backward passes on libnd4j's native ops, driven
- * directly on the DL4J graphs' own parameter and gradient arrays.
+ * directly on the DL4J graphs' own parameter and gradient arrays. Where oneDNN's natives load
+ * on the CPU backend, the convolutions run on oneDNN primitives the engine makes once per shape
+ * ({@link wgan.engine.fast.DnnlConvolution}: fp32 by default, bf16 with --precision bf16).
  *
  * <p>It replaces DL4J's {@code computeGradientAndScore} on the critic and chained graphs (the
  * graph engine, {@link wgan.engine.GraphEngine}) for training, because that path does more than
