@@ -50,6 +50,10 @@ class ResumeAndSignalsTest {
     void killedAndResumedRunEqualsUninterruptedRun(@TempDir Path tmp) throws Exception {
         // clipping keeps no EMA generator by default; this run keeps one, whose resume is checked too
         assertKilledAndResumedRunEqualsUninterrupted(tmp, "--ema-kimg", "10");
+        // fp32's default convolutions: oneDNN's own primitives where they load, else libnd4j's ops
+        String engine = wgan.engine.fast.DnnlConvolution.unavailable() == null ? "engine: fast (oneDNN fp32 convolutions"
+                : "engine: fast (libnd4j ops";
+        assertTrue(Files.readString(tmp.resolve("killed-2.log")).contains(engine), "the resumed run's engine line");
     }
 
     /** The penalty's interpolation weights and the augmentation's draws come from the checkpointed noise generator too. */
