@@ -12,6 +12,7 @@ The last line is JSON.
 """
 import argparse
 import json
+import os
 import statistics
 import time
 
@@ -33,7 +34,10 @@ def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--n", type=int, default=4096)
     p.add_argument("--reps", type=int, default=5)
-    p.add_argument("--threads", type=int, default=torch.get_num_threads())
+    p.add_argument("--threads", type=int, default=os.cpu_count(),
+                   help="torch threads (default: every CPU, as OpenBLAS takes them; torch itself starts with 1 here)")
+    p.add_argument("--only", choices=["numpy_float32", "torch_float32", "torch_bfloat16"],
+                   help="time this product alone")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     rng = np.random.default_rng(0)
@@ -41,11 +45,12 @@ def main():
     y = rng.standard_normal((a.n, a.n), dtype=np.float32)
     tx, ty = torch.from_numpy(x), torch.from_numpy(y)
     bx, by = tx.to(torch.bfloat16), ty.to(torch.bfloat16)
-    rates = {
-        "numpy_float32": rate(lambda: x @ y, a.n, a.reps),
-        "torch_float32": rate(lambda: tx @ ty, a.n, a.reps),
-        "torch_bfloat16": rate(lambda: bx @ by, a.n, a.reps),
+    products = {
+        "numpy_float32": lambda: x @ y,
+        "torch_float32": lambda: tx @ ty,
+        "torch_bfloat16": lambda: bx @ by,
     }
+    rates = {k: rate(f, a.n, a.reps) for k, f in products.items() if a.only in (None, k)}
     for k, v in rates.items():
         print(f"{k}: {v:.1f} GFLOP/s ({v / 533:.3f} statefarm-64 generator iterations/s at 533 GFLOP each)")
     print(json.dumps({"n": a.n, "threads": a.threads, "gflops": {k: round(v, 1) for k, v in rates.items()}}))
