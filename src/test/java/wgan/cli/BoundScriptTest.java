@@ -6,7 +6,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,43 +17,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * bound (533 GFLOP per iteration), their median, the OpenBLAS variables unset, and its exit codes.
  */
 class BoundScriptTest {
-    private record Run(int exit, String output) {
-    }
-
-    /** A stand-in that logs its name, fails if an OpenBLAS variable reached it, and prints the next rate of its list. */
+    /** A stand-in printing its next rate alone, as the GEMM probe's and the bench's extracts are. */
     private static String stub(Path dir, String name, String... rates) throws Exception {
-        Path list = dir.resolve(name + ".rates");
-        Files.write(list, List.of(rates));
-        Path script = dir.resolve(name + ".sh");
-        Files.writeString(script, String.join("\n",
-                "set -eu",
-                "if [ -n \"${OPENBLAS_CORETYPE:-}${OPENBLAS_L2_SIZE:-}\" ]; then echo 'OpenBLAS variables set' >&2; exit 9; fi",
-                "echo " + name + " >> '" + dir.resolve("order") + "'",
-                "n=$(grep -c '^" + name + "$' '" + dir.resolve("order") + "')",
-                "echo 'some chatter first'",
-                "sed -n \"${n}p\" '" + list + "'", ""));
-        return "bash " + script;
+        return BenchScript.stub(dir, name, "%s", rates);
     }
 
-    private static Run bound(Path dir, String gemm, String wgan, String... args) throws Exception {
-        List<String> command = new java.util.ArrayList<>(List.of("bash", "scripts/bench/bound.sh"));
-        command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("out.txt").toFile());
-        pb.environment().put("BOUND_GEMM", gemm);
-        pb.environment().put("BOUND_WGAN", wgan);
-        pb.environment().put("OPENBLAS_CORETYPE", "Haswell");
-        pb.environment().put("OPENBLAS_L2_SIZE", "512");
-        Process p = pb.start();
-        assertTrue(p.waitFor(2, TimeUnit.MINUTES), "bound.sh did not finish");
-        return new Run(p.exitValue(), Files.readString(dir.resolve("out.txt")));
+    private static BenchScript.Run bound(Path dir, String gemm, String wgan, String... args) throws Exception {
+        return BenchScript.run(dir, "bound.sh", Map.of("BOUND_GEMM", gemm, "BOUND_WGAN", wgan), args);
     }
 
     @Test
     void eachPairIsMeasuredAgainstItsOwnGemmRateAndTheMedianIsReported(@TempDir Path dir) throws Exception {
         // bounds 533/533 = 1, 1066/533 = 2, 266.5/533 = 0.5 iterations/s; fractions 0.9, 0.3, 0.8: the median
         // is 0.8, where the median rate over the median bound would say 0.6
-        Run run = bound(dir, stub(dir, "gemm", "533", "1066", "266.5"), stub(dir, "wgan", "0.9", "0.6", "0.4"),
+        BenchScript.Run run = bound(dir, stub(dir, "gemm", "533", "1066", "266.5"), stub(dir, "wgan", "0.9", "0.6", "0.4"),
                 "--pairs", "3", "--precision", "bf16");
         assertEquals(0, run.exit(), run.output());
         assertEquals(List.of("gemm", "wgan", "wgan", "gemm", "gemm", "wgan"), Files.readAllLines(dir.resolve("order")));
@@ -65,7 +42,7 @@ class BoundScriptTest {
 
     @Test
     void aFailingSideStopsWithExit1(@TempDir Path dir) throws Exception {
-        Run run = bound(dir, "exit 3", stub(dir, "wgan", "0.5"));
+        BenchScript.Run run = bound(dir, "exit 3", stub(dir, "wgan", "0.5"));
         assertEquals(1, run.exit(), run.output());
         assertTrue(run.output().contains("bound.sh: pair 1 failed"), run.output());
     }
@@ -74,7 +51,7 @@ class BoundScriptTest {
     void badOptionsAreOneLineAndExit2(@TempDir Path dir) throws Exception {
         for (String[] args : List.of(new String[]{"--precision", "fp16"}, new String[]{"--pairs", "0"},
                 new String[]{"--warmup", "x"}, new String[]{"--frobnicate"})) {
-            Run run = bound(dir, "exit 1", "exit 1", args);
+            BenchScript.Run run = bound(dir, "exit 1", "exit 1", args);
             assertEquals(2, run.exit(), run.output());
             assertEquals(1, run.output().strip().lines().count(), run.output());
             assertTrue(run.output().startsWith("bound.sh: "), run.output());
