@@ -202,7 +202,6 @@ public final class QualityProbe {
         return Math.max(2, Math.min(FLOOR_SETS, reals / k));
     }
 
-
     /**
      * A guess at what {@link #evaluate} costs with no floor to reuse, for a schedule that must
      * decide before the first measurement: the SWD of 64 reals against 64 others, timed and scaled

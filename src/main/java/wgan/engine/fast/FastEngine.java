@@ -15,9 +15,8 @@ import wgan.model.GanNetworks;
 /**
  * The fast engine: the critic and generator passes on libnd4j's ops and oneDNN's own convolution
  * primitives, driven directly on the graphs' own parameter and gradient arrays (see
- * package-info). Built from the graphs it is
- * given; {@link #create} refuses, with one line naming the layer, any graph it does not run
- * exactly as DL4J would.
+ * package-info). Built from the graphs it is given; {@link #create} refuses, with one line naming
+ * the layer, any graph it does not run exactly as DL4J would.
  */
 public final class FastEngine implements Engine {
     /** The JVM property choosing fp32's convolutions: auto (default), dnnl or libnd4j. */
